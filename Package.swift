@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// libsyslab: a systems-design lab as an embeddable library.
+//
+// Layers (enforced by target dependencies; see docs/architecture.md):
+//   SyslabCore        pure Swift: scenarios, registry, effects, metrics, random, clocks
+//   SyslabTracing     components, topologies, templates, traces, exporters, views, analysis
+//   SyslabSimulation  discrete-event engine, component models, workloads, results
+//   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
+//   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
+//   SyslabLuaCLI      the `syslab-lua` interpreter
+import PackageDescription
+
+let package = Package(
+    name: "syslab",
+    products: [
+        .library(name: "syslab", type: .dynamic, targets: ["SyslabCABI"]),
+        .executable(name: "syslab-lua", targets: ["SyslabLuaCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]),
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "SyslabCore"),
+        .target(name: "SyslabTracing", dependencies: ["SyslabCore"]),
+        .target(
+            name: "SyslabSimulation",
+            dependencies: [
+                "SyslabCore", "SyslabTracing",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
+        .target(
+            name: "SyslabLua",
+            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "CLuaShim"]),
+        .target(name: "SyslabCABI", dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabLua"]),
+        .executableTarget(name: "SyslabLuaCLI", dependencies: ["SyslabLua", "SyslabCABI", "CLuaShim"]),
+        .testTarget(name: "SyslabCoreTests", dependencies: ["SyslabCore"]),
+        .testTarget(name: "SyslabTracingTests", dependencies: ["SyslabTracing"]),
+        .testTarget(name: "SyslabSimulationTests", dependencies: ["SyslabSimulation"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

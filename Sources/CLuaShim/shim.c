@@ -1,0 +1,1 @@
+#include "syslab_lua_shim.h"

@@ -1,0 +1,24 @@
+/// Fails a fraction of requests with an HTTP error status.
+enum ErrorBurst {
+    static let scenario = Scenario(
+        name: "error-burst", category: "http",
+        summary: "Fails each matching request with probability `probability` and HTTP status `status_code`.",
+        notes: LearningNotes(
+            whatHappens: "A fraction of requests fail fast with a 5xx; clients that retry without backoff multiply the load.",
+            howToObserve: "http_injected_errors_total by status rises; the error rate equals probability; retries show as extra requests per user action.",
+            howToMitigate: "Retry idempotent calls with exponential backoff, jitter and a retry budget; alert on error-rate SLOs; add a circuit breaker."),
+        parameters: [
+            .number("probability", default: 0.1, min: 0, max: 1, help: "Chance that a request fails, drawn per request."),
+            .integer("status_code", default: 500, min: 400, max: 599, help: "HTTP status returned for failed requests."),
+        ],
+        metrics: [
+            .counter("http_injected_errors_total", "Requests failed by scenarios.", labels: ["scenario", "status"]),
+        ],
+        effectKinds: [.error]
+    ) { invocation, emit in
+        let p = invocation.parameters
+        if invocation.random.nextUnit() < p.double("probability") {
+            emit(.error(status: p.int("status_code")))
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Adds the same delay to every matching request.
+enum FixedLatency {
+    static let scenario = Scenario(
+        name: "fixed-latency", category: "latency",
+        summary: "Adds a constant delay to every matching request.",
+        notes: LearningNotes(
+            whatHappens: "Every request waits delay_ms before it is handled, so latency shifts up by a constant and throughput per worker drops.",
+            howToObserve: "http_injected_latency_seconds rises by exactly delay_ms; every percentile moves by the same amount; concurrency in flight grows (Little's law).",
+            howToMitigate: "Set client timeouts above the expected latency, cache or precompute slow paths, and move slow work off the request path."),
+        parameters: [
+            .integer("delay_ms", default: 200, min: 0, max: 60_000, unit: "ms", help: "Delay added to each request."),
+        ],
+        metrics: [
+            .histogram("http_injected_latency_seconds", "Latency injected into requests by scenarios.", labels: ["scenario"], buckets: LatencyBuckets.seconds),
+        ],
+        effectKinds: [.delay]
+    ) { invocation, emit in
+        emit(.delay(seconds: Double(invocation.parameters.int("delay_ms")) / 1000))
+    }
+}

@@ -1,0 +1,38 @@
+/// Adds a delay drawn from a real distribution, capped.
+enum VariableLatency {
+    static let scenario = Scenario(
+        name: "variable-latency", category: "latency",
+        summary: "Adds a random delay drawn from an exponential, lognormal, uniform or Pareto distribution, capped at max_ms.",
+        notes: LearningNotes(
+            whatHappens: "Each request waits a random time; the mean is mean_ms but the tail is much longer than the mean, which is what users feel.",
+            howToObserve: "Compare p50, p99 and max of http_injected_latency_seconds: for lognormal and Pareto p99 is many times the mean.",
+            howToMitigate: "Budget for tail latency (p99), hedge or retry idempotent requests after p95, and cap work with timeouts."),
+        parameters: [
+            .choice("distribution", default: "lognormal", choices: ["exponential", "lognormal", "uniform", "pareto"], help: "Shape of the delay distribution."),
+            .number("mean_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Mean delay."),
+            .number("stddev_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Standard deviation (lognormal only)."),
+            .number("max_ms", default: 5_000, min: 0, max: 120_000, unit: "ms", help: "Cap on any single delay."),
+        ],
+        metrics: [
+            .histogram("http_injected_latency_seconds", "Latency injected into requests by scenarios.", labels: ["scenario"], buckets: LatencyBuckets.seconds),
+        ],
+        effectKinds: [.delay]
+    ) { invocation, emit in
+        let p = invocation.parameters
+        let mean = p.double("mean_ms")
+        let distribution = distribution(named: p.string("distribution"), meanMs: mean, stddevMs: p.double("stddev_ms"))
+        let ms = mean <= 0 ? 0 : min(distribution.sample(&invocation.random), p.double("max_ms"))
+        emit(.delay(seconds: ms / 1000))
+    }
+
+    /// The distribution with the requested mean (in milliseconds).
+    static func distribution(named name: String, meanMs mean: Double, stddevMs sd: Double) -> Distribution {
+        switch name {
+        case "exponential": return .exponential(mean: mean)
+        case "uniform": return .uniform(min: 0, max: 2 * mean)
+        // Pareto with alpha 2.5: scale chosen so the mean equals mean_ms.
+        case "pareto": return .pareto(scale: mean * 1.5 / 2.5, alpha: 2.5)
+        default: return sd <= 0 ? .constant(mean) : .lognormal(mean: mean, stddev: sd)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// What a host service (or the simulator) knows about one request when it
+/// asks the registry which failures to inject.
+public struct RequestContext: Sendable, Equatable {
+    public var route: String
+    public var method: String
+    /// Component kind handling the request, e.g. "backend" or "postgres".
+    public var component: String
+    public var tags: [String]
+
+    public init(route: String = "", method: String = "", component: String = "", tags: [String] = []) {
+        self.route = route; self.method = method; self.component = component; self.tags = tags
+    }
+}
+
+/// Which requests an enabled scenario applies to. Empty fields match all.
+/// `route` is a prefix match, or exact when it does not end in `*`.
+public struct Targeting: Sendable, Equatable {
+    public var route: String?
+    public var method: String?
+    public var component: String?
+    public var tags: [String]
+    /// Fraction of matching requests affected, drawn per request.
+    public var probability: Double
+
+    public init(route: String? = nil, method: String? = nil, component: String? = nil, tags: [String] = [], probability: Double = 1) {
+        self.route = route; self.method = method; self.component = component; self.tags = tags; self.probability = probability
+    }
+
+    public static let everything = Targeting()
+
+    public func matches(_ context: RequestContext) -> Bool {
+        if let route, !route.isEmpty {
+            if route.hasSuffix("*") {
+                if !context.route.hasPrefix(route.dropLast()) { return false }
+            } else if context.route != route {
+                return false
+            }
+        }
+        if let method, !method.isEmpty, method.uppercased() != context.method.uppercased() { return false }
+        if let component, !component.isEmpty, component != context.component { return false }
+        for tag in tags where !context.tags.contains(tag) { return false }
+        return true
+    }
+
+    /// Parses the `target` member of enable's parameters JSON.
+    public static func parse(_ json: JSONValue, scenario: String) throws -> Targeting {
+        guard case .object(let o) = json else {
+            throw SyslabError.typeMismatch("'target' of scenario '\(scenario)' must be an object, got \(json.typeName)")
+        }
+        var t = Targeting()
+        for (key, value) in o {
+            switch key {
+            case "route", "method", "component":
+                guard let s = value.stringValue else {
+                    throw SyslabError.typeMismatch("target.\(key) of scenario '\(scenario)' must be a string, got \(value.typeName)")
+                }
+                if key == "route" { t.route = s } else if key == "method" { t.method = s } else { t.component = s }
+            case "tags":
+                guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                    throw SyslabError.typeMismatch("target.tags of scenario '\(scenario)' must be an array of strings")
+                }
+                t.tags = items.compactMap(\.stringValue)
+            case "probability":
+                guard let p = value.doubleValue else {
+                    throw SyslabError.typeMismatch("target.probability of scenario '\(scenario)' must be a number, got \(value.typeName)")
+                }
+                guard p >= 0, p <= 1 else {
+                    throw SyslabError.outOfRange("target.probability of scenario '\(scenario)' must be in [0, 1], got \(JSONValue.format(number: p))")
+                }
+                t.probability = p
+            default:
+                throw SyslabError.invalidArgument("unknown target field '\(key)' for scenario '\(scenario)' (expected route, method, component, tags, probability)")
+            }
+        }
+        return t
+    }
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["probability": .number(probability), "tags": .array(tags.map { .string($0) })]
+        if let route { o["route"] = .string(route) }
+        if let method { o["method"] = .string(method) }
+        if let component { o["component"] = .string(component) }
+        return .object(o)
+    }
+}

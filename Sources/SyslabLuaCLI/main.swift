@@ -1,0 +1,1 @@
+print("syslab-lua")
