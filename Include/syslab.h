@@ -1,0 +1,182 @@
+/*
+ * syslab.h — the public C interface of libsyslab.
+ *
+ * libsyslab is a systems-design lab: named failure scenarios (latency, error
+ * bursts, retry storms, pool exhaustion, ...), a registry that enables them,
+ * and per-request decisions a real service applies; plus topologies, traces
+ * and a discrete-event simulator (see the sections below).
+ *
+ * Conventions (the whole header follows them):
+ *   - Every fallible function returns int: SYSLAB_OK (0) or a negative
+ *     SYSLAB_E* code. After an error, syslab_last_error() describes it.
+ *   - Out-parameters come first. On error they are set to NULL/0 where the
+ *     function documents so, and never to a dangling value.
+ *   - Strings are NUL-terminated UTF-8. Invalid UTF-8 input gives SYSLAB_EUTF8.
+ *   - "Owned" returned strings are freed with syslab_string_free(), never free().
+ *     "Borrowed" strings belong to the library; do not free them.
+ *   - Complex configuration crosses as JSON text.
+ *   - *_free functions accept NULL.
+ *   - A registry handle may be used from many threads at once unless a
+ *     function says otherwise; freeing it while other calls run on it is not
+ *     allowed.
+ */
+#ifndef SYSLAB_H
+#define SYSLAB_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define SYSLAB_VERSION_MAJOR 0
+#define SYSLAB_VERSION_MINOR 1
+#define SYSLAB_VERSION_PATCH 0
+#define SYSLAB_VERSION "0.1.0"
+/* major * 10000 + minor * 100 + patch */
+#define SYSLAB_VERSION_NUMBER 100
+
+/* The library's version string, e.g. "0.1.0". Borrowed, static; never NULL. Thread-safe. */
+const char *syslab_version(void);
+
+/* The library's version as SYSLAB_VERSION_NUMBER encodes it. Thread-safe. */
+int syslab_version_number(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes and errors                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Values are stable; new codes are only ever appended. */
+typedef enum syslab_status {
+    SYSLAB_OK = 0,
+    SYSLAB_EINVAL = -1,     /* invalid argument (NULL handle or string, bad option) */
+    SYSLAB_EJSON = -2,      /* malformed JSON */
+    SYSLAB_EUTF8 = -3,      /* a string is not valid UTF-8 */
+    SYSLAB_ENOTFOUND = -4,  /* unknown scenario, template, ... */
+    SYSLAB_ERANGE = -5,     /* a value is outside its allowed range */
+    SYSLAB_ETYPE = -6,      /* a value has the wrong type */
+    SYSLAB_EEXISTS = -7,    /* the name is already taken */
+    SYSLAB_ESCRIPT = -8,    /* a Lua script failed (message carries Lua's) */
+    SYSLAB_EIO = -9,        /* a file could not be read or written */
+    SYSLAB_ECORRUPT = -10,  /* stored data is corrupt */
+    SYSLAB_ELIMIT = -11,    /* a safety limit (memory, instructions, size) was hit */
+    SYSLAB_ENOMEM = -12,    /* out of memory */
+    SYSLAB_EINTERNAL = -13  /* a bug in libsyslab; please report it */
+} syslab_status;
+
+/*
+ * A description of the last error raised on the calling thread, naming the
+ * problem (e.g. "parameter 'delay_ms' of scenario 'fixed-latency' must be in
+ * [0, 60000] ms, got 70000"). Borrowed: valid until the next failing call on
+ * this thread. Never NULL ("" before any error). Thread-local, so thread-safe.
+ */
+const char *syslab_last_error(void);
+
+/* Static text for a status code ("unknown status code" for unknown values).
+ * Borrowed, static; never NULL. Thread-safe. */
+const char *syslab_strerror(int status);
+
+/* Frees a string the library returned as owned. NULL-safe. Thread-safe. */
+void syslab_string_free(char *s);
+
+/* ------------------------------------------------------------------------ */
+/* Scenario registry                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* A catalogue of scenarios and the set currently enabled. Opaque. */
+typedef struct syslab_registry syslab_registry;
+
+/*
+ * Creates a registry holding every built-in scenario, with the system clock.
+ * On success *out is a new handle to release with syslab_registry_free; on
+ * error *out is NULL. out NULL: SYSLAB_EINVAL. Thread-safe.
+ */
+int syslab_registry_new(syslab_registry **out);
+
+/*
+ * Like syslab_registry_new, with options as a JSON object (NULL = defaults):
+ *   "seed": non-negative integer seeding per-request random draws (default fixed)
+ *   "manual_clock": true (or a start time in Unix seconds) for a clock that only
+ *                   moves through syslab_registry_advance_clock — for tests.
+ * Errors: SYSLAB_EINVAL (out NULL, unknown option), SYSLAB_EJSON, SYSLAB_EUTF8,
+ * SYSLAB_ERANGE, SYSLAB_ETYPE. Thread-safe.
+ */
+int syslab_registry_new_with_options(syslab_registry **out, const char *options_json);
+
+/* Releases a registry and closes any Lua states loaded into it. NULL-safe.
+ * Must not race with other calls on the same handle. */
+void syslab_registry_free(syslab_registry *r);
+
+/*
+ * The catalogue as JSON: {"version":1,"scenarios":[{name, category, summary,
+ * notes, parameters, metrics, applicability, effects, origin}, ...]}.
+ * *out_json is owned (free with syslab_string_free). r or out_json NULL:
+ * SYSLAB_EINVAL. Thread-safe.
+ */
+int syslab_registry_catalogue_json(syslab_registry *r, char **out_json);
+
+/*
+ * Enables scenario `name` with parameters `params_json` (a JSON object; NULL
+ * means all defaults) for `ttl_seconds` (<= 0 means no expiry). Enabling an
+ * enabled scenario replaces its parameters and expiry. The reserved member
+ * "target" narrows where it applies: {"route": "/api/*", "method": "GET",
+ * "component": "postgres", "tags": [...], "probability": 0.5}.
+ * Errors: SYSLAB_EINVAL (NULL r/name, unknown parameter), SYSLAB_ENOTFOUND
+ * (unknown scenario), SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ERANGE (value outside
+ * its limits; the message names the parameter and the allowed range),
+ * SYSLAB_ETYPE (wrong JSON type). Thread-safe.
+ */
+int syslab_registry_enable(syslab_registry *r, const char *name, const char *params_json, double ttl_seconds);
+
+/* Disables scenario `name` (not an error if it was not enabled).
+ * Errors: SYSLAB_EINVAL (NULL), SYSLAB_EUTF8, SYSLAB_ENOTFOUND (unknown name). Thread-safe. */
+int syslab_registry_disable(syslab_registry *r, const char *name);
+
+/* Disables every scenario. r NULL: SYSLAB_EINVAL. Thread-safe. */
+int syslab_registry_reset(syslab_registry *r);
+
+/*
+ * The enabled, unexpired scenarios as JSON: {"now": t, "enabled": [{name,
+ * category, params, target, enabled_at, expires_at (null = never),
+ * remaining_seconds, origin}]}. Times are Unix seconds. *out_json is owned.
+ * NULL r/out_json: SYSLAB_EINVAL. Thread-safe.
+ */
+int syslab_registry_status_json(syslab_registry *r, char **out_json);
+
+/* Moves a manual clock forward by `seconds` (finite, >= 0). SYSLAB_EINVAL if
+ * the registry was not created with "manual_clock". Thread-safe. */
+int syslab_registry_advance_clock(syslab_registry *r, double seconds);
+
+/*
+ * Decides which effects apply to one request, given as JSON
+ * {"route": "/x", "method": "GET", "component": "backend", "tags": [...]}
+ * (NULL = an empty request). *out_json (owned) is a JSON array of
+ * {"scenario", "kind", "seconds", "status", "amount"}. Allocates; services on
+ * a hot path use the fixed-layout decision API instead. Thread-safe.
+ */
+int syslab_registry_decide_json(syslab_registry *r, const char *request_json, char **out_json);
+
+/*
+ * Runs the Lua file at `path` with the global `registry` bound to r. Scenarios
+ * it defines with registry:define{...} join r and are listed, enabled and
+ * decided like built-ins. The Lua state stays open until syslab_registry_free;
+ * calls into it from several threads are serialised. Limits: 256 MiB of Lua
+ * memory, 2e9 instructions per load, 5e7 per apply call.
+ * Errors: SYSLAB_EINVAL, SYSLAB_EUTF8, SYSLAB_EIO (cannot read), SYSLAB_ESCRIPT
+ * (syntax or runtime error; the message has Lua's message and a traceback).
+ */
+int syslab_registry_load_lua(syslab_registry *r, const char *path);
+
+/* As syslab_registry_load_lua, for Lua source text; `chunk_name` (may be NULL)
+ * names it in error messages. */
+int syslab_registry_load_lua_string(syslab_registry *r, const char *code, const char *chunk_name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SYSLAB_H */

@@ -1,0 +1,206 @@
+import SyslabCore
+import SyslabLua
+
+/// What a `syslab_registry *` points to: the registry, its optional manual
+/// clock, and the Lua states that scripts loaded into it (closed on free).
+public final class RegistryBox: @unchecked Sendable {
+    public let handle: LuaRegistry.Handle
+    private let lock = Lock()
+    private var hosts: [LuaScriptHost] = []
+
+    init(handle: LuaRegistry.Handle) { self.handle = handle }
+
+    public var registry: ScenarioRegistry { handle.registry }
+
+    func adopt(_ host: LuaScriptHost) { lock.withLock { hosts.append(host) } }
+
+    func closeHosts() {
+        let closing = lock.withLock { () -> [LuaScriptHost] in
+            defer { hosts.removeAll() }
+            return hosts
+        }
+        for host in closing { host.close() }
+    }
+
+    /// The box behind a handle; a NULL handle is an error naming the function.
+    public static func from(_ pointer: OpaquePointer?, _ function: String) throws -> RegistryBox {
+        guard let pointer else { throw SyslabError.invalidArgument("\(function): registry is NULL") }
+        return Unmanaged<RegistryBox>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+}
+
+/// Memory ceiling and instruction budget for scripts loaded through the C ABI.
+enum HostedScriptLimits {
+    static let memoryBytes = 256 << 20
+    static let instructions: Int64 = 2_000_000_000
+}
+
+@_cdecl("syslab_registry_new")
+public func syslab_registry_new(_ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    syslab_registry_new_with_options(out, nil)
+}
+
+/// Options JSON: {"seed": integer, "manual_clock": true | start_seconds}.
+@_cdecl("syslab_registry_new_with_options")
+public func syslab_registry_new_with_options(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ options: UnsafePointer<CChar>?) -> Int32 {
+    ABI.call {
+        try ABI.requireOutput(out)
+        out!.pointee = nil
+        var seed: UInt64 = 0x5EED
+        var clock: ManualClock? = nil
+        if let json = try ABI.optionalJSON(options, "options") {
+            guard case .object(let o) = json else {
+                throw SyslabError.typeMismatch("options must be a JSON object, got \(json.typeName)")
+            }
+            for (key, value) in o {
+                switch key {
+                case "seed":
+                    guard let n = value.doubleValue, n >= 0, n == n.rounded(), n < 1.8e19 else {
+                        throw SyslabError.outOfRange("options.seed must be a non-negative integer")
+                    }
+                    seed = UInt64(n)
+                case "manual_clock":
+                    switch value {
+                    case .bool(true): clock = ManualClock()
+                    case .bool(false): clock = nil
+                    case .number(let start) where start.isFinite: clock = ManualClock(start: start)
+                    default: throw SyslabError.typeMismatch("options.manual_clock must be a boolean or a start time in seconds")
+                    }
+                default:
+                    throw SyslabError.invalidArgument("unknown option '\(key)' (expected seed, manual_clock)")
+                }
+            }
+        }
+        let registry = ScenarioRegistry(clock: clock ?? SystemClock(), seed: seed)
+        let box = RegistryBox(handle: LuaRegistry.Handle(registry: registry, manualClock: clock))
+        out!.pointee = OpaquePointer(Unmanaged.passRetained(box).toOpaque())
+    }
+}
+
+@_cdecl("syslab_registry_free")
+public func syslab_registry_free(_ r: OpaquePointer?) {
+    guard let r else { return }
+    let box = Unmanaged<RegistryBox>.fromOpaque(UnsafeRawPointer(r))
+    box.takeUnretainedValue().closeHosts()
+    box.release()
+}
+
+@_cdecl("syslab_registry_catalogue_json")
+public func syslab_registry_catalogue_json(_ r: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_catalogue_json")
+        try ABI.output(out, box.registry.catalogueJSON().serialized())
+    }
+}
+
+@_cdecl("syslab_registry_enable")
+public func syslab_registry_enable(_ r: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ params: UnsafePointer<CChar>?, _ ttl: Double) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_enable")
+        let scenario = try ABI.string(name, "name")
+        let parameters = try ABI.optionalJSON(params, "params_json")
+        try box.registry.enable(scenario, parameters: parameters, ttl: ttl)
+    }
+}
+
+@_cdecl("syslab_registry_disable")
+public func syslab_registry_disable(_ r: OpaquePointer?, _ name: UnsafePointer<CChar>?) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_disable")
+        try box.registry.disable(try ABI.string(name, "name"))
+    }
+}
+
+@_cdecl("syslab_registry_reset")
+public func syslab_registry_reset(_ r: OpaquePointer?) -> Int32 {
+    ABI.call {
+        try RegistryBox.from(r, "syslab_registry_reset").registry.reset()
+    }
+}
+
+@_cdecl("syslab_registry_status_json")
+public func syslab_registry_status_json(_ r: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_status_json")
+        try ABI.output(out, box.registry.statusJSON().serialized())
+    }
+}
+
+@_cdecl("syslab_registry_advance_clock")
+public func syslab_registry_advance_clock(_ r: OpaquePointer?, _ seconds: Double) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_advance_clock")
+        guard let clock = box.handle.manualClock else {
+            throw SyslabError.invalidArgument("syslab_registry_advance_clock needs a registry made with {\"manual_clock\": true}")
+        }
+        guard seconds.isFinite, seconds >= 0 else {
+            throw SyslabError.outOfRange("seconds must be finite and >= 0, got \(seconds)")
+        }
+        clock.advance(by: seconds)
+    }
+}
+
+/// Decides effects for one request given as JSON; returns a JSON array
+/// (the convenient, allocating form; the hot path is syslab_registry_decide).
+@_cdecl("syslab_registry_decide_json")
+public func syslab_registry_decide_json(_ r: OpaquePointer?, _ request: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_decide_json")
+        try ABI.requireOutput(out)
+        var context = RequestContext()
+        if let c = try ABI.optionalJSON(request, "request_json") {
+            guard case .object(let o) = c else { throw SyslabError.typeMismatch("request_json must be an object, got \(c.typeName)") }
+            for (key, value) in o {
+                switch key {
+                case "route", "method", "component":
+                    guard let s = value.stringValue else { throw SyslabError.typeMismatch("request.\(key) must be a string") }
+                    if key == "route" { context.route = s } else if key == "method" { context.method = s } else { context.component = s }
+                case "tags":
+                    guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                        throw SyslabError.typeMismatch("request.tags must be an array of strings")
+                    }
+                    context.tags = items.compactMap(\.stringValue)
+                default:
+                    throw SyslabError.invalidArgument("unknown request field '\(key)' (expected route, method, component, tags)")
+                }
+            }
+        }
+        var effects: [JSONValue] = []
+        try box.registry.decide(context) { entry, effect in
+            var o = effect.json.objectValue!
+            o["scenario"] = .string(entry.scenario.name)
+            effects.append(.object(o))
+        }
+        try ABI.output(out, JSONValue.array(effects).serialized())
+    }
+}
+
+/// Runs a Lua file with the global `registry` bound to `r`; scenarios it
+/// defines join `r`. The Lua state stays open (for their apply functions)
+/// until the registry is freed.
+@_cdecl("syslab_registry_load_lua")
+public func syslab_registry_load_lua(_ r: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_load_lua")
+        try loadLua(into: box, path: try ABI.string(path, "path"), code: nil, chunkName: "")
+    }
+}
+
+@_cdecl("syslab_registry_load_lua_string")
+public func syslab_registry_load_lua_string(_ r: OpaquePointer?, _ code: UnsafePointer<CChar>?, _ chunkName: UnsafePointer<CChar>?) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_load_lua_string")
+        let source = try ABI.string(code, "code")
+        let name = try ABI.optionalString(chunkName, "chunk_name") ?? "lua"
+        try loadLua(into: box, path: nil, code: source, chunkName: "=" + name)
+    }
+}
+
+private func loadLua(into box: RegistryBox, path: String?, code: String?, chunkName: String) throws {
+    let host = try LuaScriptHost(memoryLimit: HostedScriptLimits.memoryBytes)
+    // Adopted even when the script fails part-way, so scenarios it defined
+    // before the error keep working.
+    box.adopt(host)
+    try host.run(path: path, code: code, chunkName: chunkName, registry: box.handle,
+                 instructionLimit: HostedScriptLimits.instructions)
+}

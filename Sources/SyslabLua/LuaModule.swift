@@ -1,0 +1,62 @@
+import CLuaShim
+import SyslabCore
+
+/// Builds the `syslab` module table. Each area registers its functions in
+/// its own file; add one line here per area.
+public enum LuaModule {
+    public static let version = "0.1.0"
+
+    /// Pushes the module table onto the stack (what `require "syslab"` returns).
+    public static func open(_ L: LuaState) -> Int32 {
+        LuaStateOwner.of(L).touch()
+        LuaRegistry.register(L)
+        LuaRandom.register(L)
+        lua_createtable(L, 0, 16)
+        LuaSupport.push(L, version)
+        lua_setfield(L, -2, "version")
+        LuaSupport.setFunction(L, "registry", LuaRegistry.new)
+        LuaSupport.setFunction(L, "random", newRandom)
+        LuaSupport.setFunction(L, "json_encode", jsonEncode)
+        LuaSupport.setFunction(L, "json_decode", jsonDecode)
+        return 1
+    }
+
+    /// `syslab.random(seed)`: a seeded generator (`:uniform()`, `:exponential(mean)`, `:lognormal(mean, sd)`).
+    static let newRandom: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            let seed = try LuaSupport.checkNumber(L, 1, "random")
+            guard seed >= 0, seed == seed.rounded(), seed < 1.8e19 else {
+                throw LuaArgumentError("bad argument #1 to 'random' (seed must be a non-negative integer)")
+            }
+            LuaRandom.push(L, seed: UInt64(seed))
+            return 1
+        }
+    }
+
+    /// `syslab.json_encode(value [, pretty])` → string, or nil and a message.
+    static let jsonEncode: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            let value = try LuaSupport.json(L, at: 1)
+            let pretty = lua_toboolean(L, 2) != 0
+            LuaSupport.push(L, value.serialized(pretty: pretty))
+            return 1
+        }
+    }
+
+    /// `syslab.json_decode(text)` → value, or nil and a message.
+    static let jsonDecode: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            let text = try LuaSupport.checkString(L, 1, "json_decode")
+            LuaSupport.push(L, json: try JSONValue.parse(text))
+            return 1
+        }
+    }
+}
+
+/// Entry point for `require "syslab"` from a stock lua5.4 (libsyslab.so is
+/// installed on Lua's cpath as syslab.so).
+@_cdecl("luaopen_syslab")
+public func luaopen_syslab(_ L: LuaState?) -> Int32 {
+    guard let L else { return 0 }
+    return LuaModule.open(L)
+}
