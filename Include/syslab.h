@@ -123,7 +123,7 @@ int syslab_registry_catalogue_json(syslab_registry *r, char **out_json);
  * Enables scenario `name` with parameters `params_json` (a JSON object; NULL
  * means all defaults) for `ttl_seconds` (<= 0 means no expiry). Enabling an
  * enabled scenario replaces its parameters and expiry. The reserved member
- * "target" narrows where it applies: {"route": "/api/*", "method": "GET",
+ * "target" narrows where it applies: {"route": "/api/orders" (ending in an asterisk: prefix match), "method": "GET",
  * "component": "postgres", "tags": [...], "probability": 0.5}.
  * Errors: SYSLAB_EINVAL (NULL r/name, unknown parameter), SYSLAB_ENOTFOUND
  * (unknown scenario), SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ERANGE (value outside

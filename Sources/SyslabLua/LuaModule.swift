@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLuaShim
 import SyslabCore
 
@@ -18,6 +21,8 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "random", newRandom)
         LuaSupport.setFunction(L, "json_encode", jsonEncode)
         LuaSupport.setFunction(L, "json_decode", jsonDecode)
+        LuaSupport.setFunction(L, "sleep", sleep)
+        LuaSupport.setFunction(L, "clock", clock)
         return 1
     }
 
@@ -31,6 +36,29 @@ public enum LuaModule {
             LuaRandom.push(L, seed: UInt64(seed))
             return 1
         }
+    }
+
+    /// `syslab.sleep(seconds)`: blocks the calling thread (0 <= seconds <= 3600).
+    static let sleep: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            let seconds = try LuaSupport.checkNumber(L, 1, "sleep")
+            guard seconds >= 0, seconds <= 3600 else {
+                throw LuaArgumentError("bad argument #1 to 'sleep' (seconds must be in [0, 3600])")
+            }
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+            return 0
+        }
+    }
+
+    /// `syslab.clock()`: monotonic seconds, for measuring wall time in scripts.
+    static let clock: LuaFunction = { L in
+        guard let L else { return 0 }
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        lua_pushnumber(L, Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9)
+        return 1
     }
 
     /// `syslab.json_encode(value [, pretty])` → string, or nil and a message.

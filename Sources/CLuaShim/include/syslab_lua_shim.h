@@ -14,6 +14,9 @@
 #include <lua5.4/lauxlib.h>
 #include <lua5.4/lualib.h>
 
+/* Internal to libsyslab: nothing here is exported from the shared library. */
+#pragma GCC visibility push(hidden)
+
 #define SYSLAB_LUA_RAISE (-1)
 
 /* A Swift function callable from Lua: returns results pushed, or SYSLAB_LUA_RAISE. */
@@ -56,5 +59,7 @@ void syslab_lua_close(lua_State *L);
 
 /* Opens the standard libraries (protected). Returns LUA_OK or an error code. */
 int syslab_lua_openlibs(lua_State *L);
+
+#pragma GCC visibility pop
 
 #endif

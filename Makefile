@@ -1,0 +1,103 @@
+# libsyslab — build, test, demo, install.
+#   make demo      a real load test with failure scenarios, printed readably
+#   make test      every suite: Swift, C, Lua, Python, contract checks, README examples
+#   make install PREFIX=/usr/local
+# Both demo and test install what they need on a fresh Debian machine.
+
+PREFIX      ?= /usr/local
+SWIFT       ?= swift
+RELEASE     := .build/release
+# The Swift runtime is linked into libsyslab.so, so C and Python users need no toolchain.
+SWIFT_FLAGS := -c release -Xswiftc -static-stdlib
+LIB         := $(RELEASE)/libsyslab.so
+LUA_BIN     := $(RELEASE)/syslab-lua
+LUA_CPATH_DIR := .build/lua
+CC          ?= cc
+CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -IInclude
+C_TESTS     := $(wildcard Tests/c/test_*.c)
+LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
+PYTHON      ?= python3
+
+.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme \
+        snapshot docs check-docs install bench clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS) --product syslab
+	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-lua
+	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
+
+demo: build
+	@$(LUA_BIN) scripts/examples/quickstart.lua
+
+quickstart: build
+	@$(LUA_BIN) scripts/examples/quickstart.lua
+
+test: build test-swift test-c test-lua test-python test-contract test-readme test-install
+	@echo "make test: all suites passed"
+
+test-swift: deps
+	$(SWIFT) test --parallel
+
+test-c: build
+	@mkdir -p .build/ctests
+	@set -e; for t in $(C_TESTS); do \
+	  exe=.build/ctests/$$(basename $$t .c); \
+	  $(CC) $(CFLAGS_TEST) $$t -L$(RELEASE) -lsyslab -Wl,-rpath,$(CURDIR)/$(RELEASE) -lpthread -lm -o $$exe; \
+	  $$exe; \
+	done
+	@echo '#include <syslab.h>' | $(CXX) -x c++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -IInclude -fsyntax-only -
+	@$(CC) $(CFLAGS_TEST) bindings/c/example.c -L$(RELEASE) -lsyslab -Wl,-rpath,$(CURDIR)/$(RELEASE) -o .build/ctests/example
+	@.build/ctests/example > /dev/null && echo "bindings/c/example.c: ok"
+
+test-lua: build
+	@set -e; pass=0; for t in $(LUA_TESTS); do \
+	  echo "lua: $$t"; SYSLAB_BUILD=$(RELEASE) $(LUA_BIN) $$t; pass=$$((pass+1)); \
+	done; \
+	LUA_CPATH="$(LUA_CPATH_DIR)/?.so" lua5.4 -e 'local s = require "syslab"; assert(#s.registry():list() >= 3)' && \
+	echo "stock lua5.4 loads syslab.so: ok" && echo "lua: $$pass passed, 0 failed"
+
+test-python: build
+	cd bindings/python && SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q tests
+
+test-contract: build
+	$(PYTHON) tools/check_exports.py Include/syslab.h $(LIB)
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py
+	@if ldd $(LIB) | grep -q libswift; then echo "libsyslab.so links the Swift runtime dynamically"; exit 1; fi
+	@echo "libsyslab.so is self-contained (no Swift runtime in ldd)"
+
+test-readme: build
+	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) tools/run_readme_examples.py
+
+# Installs into a scratch prefix, then builds the C example with pkg-config.
+test-install: build
+	@rm -rf .build/install-test && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/.build/install-test >/dev/null
+	@if ldd .build/install-test/lib/libsyslab.so | grep -q libswift; then echo "installed library needs the Swift runtime"; exit 1; fi
+	@PKG_CONFIG_PATH=.build/install-test/lib/pkgconfig; export PKG_CONFIG_PATH; \
+	  $(CC) -std=c11 -Wall -Wextra -Werror bindings/c/example.c $$(pkg-config --cflags --libs syslab) -o .build/install-test/example && \
+	  .build/install-test/example | grep -q "effects for GET /api/orders" && \
+	  LUA_CPATH=".build/install-test/lib/lua/5.4/?.so" lua5.4 -e 'assert(require("syslab").registry())' && \
+	  echo "make install: pkg-config build, ldd and the Lua module link: ok"
+
+snapshot: build
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py --write
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	           $(DESTDIR)$(PREFIX)/lib/lua/5.4
+	install -m 644 Include/syslab.h $(DESTDIR)$(PREFIX)/include/syslab.h
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsyslab.so
+	install -m 755 $(LUA_BIN) $(DESTDIR)$(PREFIX)/bin/syslab-lua
+	ln -sf ../../libsyslab.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/syslab.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' bindings/c/syslab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/syslab.pc
+	@echo "installed libsyslab into $(DESTDIR)$(PREFIX)"
+
+bench: build
+	@set -e; for b in bench/*/run.sh; do echo "== $$b"; bash $$b; done
+
+clean:
+	rm -rf .build

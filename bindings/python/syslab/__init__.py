@@ -1,0 +1,12 @@
+"""libsyslab for Python: failure scenarios, traces and simulation through ctypes."""
+
+from ._native import SyslabError, version, version_number, strerror
+from ._native import OK, EINVAL, EJSON, EUTF8, ENOTFOUND, ERANGE, ETYPE, EEXISTS
+from ._native import ESCRIPT, EIO, ECORRUPT, ELIMIT, ENOMEM, EINTERNAL
+from .registry import Registry
+
+__all__ = [
+    "Registry", "SyslabError", "version", "version_number", "strerror",
+    "OK", "EINVAL", "EJSON", "EUTF8", "ENOTFOUND", "ERANGE", "ETYPE", "EEXISTS",
+    "ESCRIPT", "EIO", "ECORRUPT", "ELIMIT", "ENOMEM", "EINTERNAL",
+]
