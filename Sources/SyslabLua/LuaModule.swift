@@ -22,6 +22,7 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "json_encode", jsonEncode)
         LuaSupport.setFunction(L, "json_decode", jsonDecode)
         LuaSupport.setFunction(L, "sleep", sleep)
+        LuaSupport.setFunction(L, "array", markArray)
         LuaSupport.setFunction(L, "clock", clock)
         return 1
     }
@@ -34,6 +35,21 @@ public enum LuaModule {
                 throw LuaArgumentError("bad argument #1 to 'random' (seed must be a non-negative integer)")
             }
             LuaRandom.push(L, seed: UInt64(seed))
+            return 1
+        }
+    }
+
+    /// `syslab.array([t])`: marks a table as a JSON array (so `{}` encodes as `[]`); returns it.
+    static let markArray: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            if syslab_lua_isnoneornil(L, 1) != 0 {
+                lua_settop(L, 0)
+                syslab_lua_newtable(L)
+            } else {
+                try LuaSupport.checkTable(L, 1, "array")
+                lua_settop(L, 1)
+            }
+            LuaSupport.markArray(L)
             return 1
         }
     }

@@ -144,6 +144,7 @@ public enum LuaSupport {
                 }
                 syslab_lua_pop(L, 1)
             }
+            if items.isEmpty, members.isEmpty, isMarkedArray(L, index) { return .array([]) }
             if isArray, !items.isEmpty, items.keys.min() == 1, items.keys.max() == items.count {
                 return .array((1...items.count).map { items[$0]! })
             }
@@ -168,6 +169,7 @@ public enum LuaSupport {
                 push(L, json: item)
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
+            markArray(L)
         case .object(let members):
             lua_createtable(L, 0, Int32(members.count))
             for key in members.keys.sorted() {
@@ -175,6 +177,27 @@ public enum LuaSupport {
                 lua_setfield(L, -2, key)
             }
         }
+    }
+
+    /// Arrays pushed from JSON carry the `syslab.array` metatable so an empty
+    /// one converts back to `[]` rather than `{}`.
+    static let arrayMetatable = "syslab.array"
+
+    /// Sets the array marker on the table on top of the stack.
+    public static func markArray(_ L: LuaState) {
+        if luaL_newmetatable(L, arrayMetatable) != 0 {
+            lua_pushstring(L, arrayMetatable)
+            lua_setfield(L, -2, "__name")
+        }
+        lua_setmetatable(L, -2)
+    }
+
+    static func isMarkedArray(_ L: LuaState, _ index: Int32) -> Bool {
+        guard lua_getmetatable(L, index) != 0 else { return false }
+        syslab_lua_getmetatable_named(L, arrayMetatable)
+        let marked = lua_rawequal(L, -1, -2) != 0
+        syslab_lua_pop(L, 2)
+        return marked
     }
 
     // MARK: userdata holding Swift objects
