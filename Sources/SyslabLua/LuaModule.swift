@@ -24,6 +24,7 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "sleep", sleep)
         LuaSupport.setFunction(L, "array", markArray)
         LuaSupport.setFunction(L, "clock", clock)
+        LuaSimulation.register(L)
         return 1
     }
 

@@ -20,9 +20,11 @@ enum QueueingTheory {
         var tail: (Double) -> Double
 
         /// The p-quantile of W by bisection on the tail.
+        /// The bracket grows from the mean, so the tail is never evaluated far
+        /// out where Erlang's M/D/1 alternating sum loses all precision.
         func quantile(_ p: Double) -> Double {
-            var lo = 0.0, hi = 1.0
-            while tail(hi) > 1 - p { hi *= 2 }
+            var lo = 0.0, hi = meanW
+            while tail(hi) > 1 - p { lo = hi; hi *= 2 }
             for _ in 0..<200 {
                 let mid = (lo + hi) / 2
                 if tail(mid) > 1 - p { lo = mid } else { hi = mid }
@@ -110,7 +112,16 @@ enum QueueingTheory {
     /// P(Erlang(k, r) + Exp(μ) > t) for r > μ:
     /// P(Erl > t) + e^{-μt} (r/(r-μ))^k P(Erlang(k, r-μ) <= t).
     static func erlangPlusExponentialTail(stages k: Int, rate r: Double, mu: Double, t: Double) -> Double {
-        erlangTail(stages: k, rate: r, t: t)
-            + exp(-mu * t) * pow(r / (r - mu), Double(k)) * (1 - erlangTail(stages: k, rate: r - mu, t: t))
+        erlangTail(stages: k, rate: r, t: t) + exp(-mu * t) * scaledErlangCDF(stages: k, rate: r, slower: r - mu, t: t)
+    }
+
+    /// (r/s)^k P(Erlang(k, s) <= t) = e^{-st} (rt)^k/k! Σ_j (st)^j k!/(k+j)!, in logs
+    /// and as a series: (r/s)^k overflows and 1 - P(Erlang > t) cancels for large k.
+    static func scaledErlangCDF(stages k: Int, rate r: Double, slower s: Double, t: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let lead = exp(-s * t + Double(k) * log(r * t) - lgamma(Double(k) + 1))
+        var term = 1.0, sum = 1.0, j = 0
+        repeat { j += 1; term *= s * t / Double(k + j); sum += term } while term > 1e-17 * sum
+        return lead * sum
     }
 }
