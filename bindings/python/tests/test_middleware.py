@@ -1,0 +1,95 @@
+import json
+import time
+
+import pytest
+
+from syslab import Registry
+from syslab.middleware import ASGIMiddleware, WSGIMiddleware
+
+starlette = pytest.importorskip("starlette")
+from starlette.applications import Starlette  # noqa: E402
+from starlette.responses import PlainTextResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+
+def hello(request):
+    return PlainTextResponse("0123456789" * 10)
+
+
+@pytest.fixture
+def registry():
+    with Registry(seed=1) as r:
+        yield r
+
+
+@pytest.fixture
+def client(registry):
+    app = ASGIMiddleware(Starlette(routes=[Route("/api/orders", hello), Route("/health", hello)]), registry,
+                         component="backend")
+    return TestClient(app)
+
+
+def test_no_scenario_passes_through(client):
+    response = client.get("/api/orders")
+    assert response.status_code == 200 and response.text == "0123456789" * 10
+    assert response.headers["x-syslab-effects"] == ""
+
+
+def test_error_burst_answers_the_status(client, registry):
+    registry.enable("error-burst", {"probability": 1.0, "status_code": 503, "target": {"route": "/api/*"}})
+    response = client.get("/api/orders")
+    assert response.status_code == 503
+    assert response.json()["scenario"] == "error-burst"
+    assert client.get("/health").status_code == 200
+
+
+def test_error_rate_follows_probability(client, registry):
+    registry.enable("error-burst", {"probability": 0.3, "status_code": 500})
+    failures = sum(client.get("/api/orders").status_code == 500 for _ in range(600))
+    # Binomial(600, 0.3): sd = 11.2; allow 5 sd.
+    assert abs(failures - 180) < 56
+
+
+def test_fixed_latency_delays_the_response(client, registry):
+    registry.enable("fixed-latency", {"delay_ms": 120})
+    start = time.perf_counter()
+    response = client.get("/api/orders")
+    assert time.perf_counter() - start >= 0.12
+    assert response.headers["x-syslab-effects"] == "fixed-latency:delay"
+
+
+def test_lua_scenario_truncates_and_throttles(client, registry):
+    registry.load_lua_string(
+        """
+        registry:define{name = "half-body", apply = function() return {kind = "truncate", amount = 0.5} end}
+        registry:define{name = "slow-down", apply = function(ctx)
+          if ctx.method == "POST" then return {kind = "throttle", status = 429, seconds = 7} end
+        end}
+        """
+    )
+    registry.enable("half-body")
+    assert len(client.get("/api/orders").content) == 50
+    registry.enable("slow-down")
+    app = client.app
+    response = TestClient(app).post("/api/orders")
+    assert response.status_code == 429 and response.headers["retry-after"] == "7"
+
+
+def test_wsgi_middleware_applies_errors_and_truncation(registry):
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+        return [b"0123456789"]
+
+    wrapped = WSGIMiddleware(app, registry)
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = status, dict(headers)
+
+    assert b"".join(wrapped({"PATH_INFO": "/x", "REQUEST_METHOD": "GET"}, start_response)) == b"0123456789"
+    assert seen["status"] == "200 OK"
+    registry.enable("error-burst", {"probability": 1.0, "status_code": 502})
+    body = b"".join(wrapped({"PATH_INFO": "/x", "REQUEST_METHOD": "GET"}, start_response))
+    assert seen["status"].startswith("502") and json.loads(body)["scenario"] == "error-burst"
+    assert seen["headers"]["X-Syslab-Effects"] == "error-burst:error"
