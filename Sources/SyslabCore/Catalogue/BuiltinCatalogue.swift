@@ -1,10 +1,66 @@
 /// The built-in scenarios, in catalogue order. Each lives in its own file
-/// under Catalogue/<category>/.
+/// under Catalogue/<Category>/; shared metric specs and queueing models are
+/// in Catalogue/Support/.
 public enum BuiltinCatalogue {
     public static let all: [Scenario] = [
+        // The seed product's sixteen.
         FixedLatency.scenario,
         ErrorBurst.scenario,
+        SlowDbQuery.scenario,
+        LockContention.scenario,
+        AlgorithmicDegradation.scenario,
+        CircuitBreaker.scenario,
+        RetryStorm.scenario,
+        ConnectionPoolExhaustion.scenario,
+        CacheStampede.scenario,
+        CpuSpike.scenario,
+        MemoryLeak.scenario,
+        DiskFull.scenario,
+        NetworkPartition.scenario,
+        ClockSkew.scenario,
+        ResourceStarvation.scenario,
+        StaleRead.scenario,
+        // Caching.
+        CacheWarmingFailure.scenario,
+        CacheInvalidationRace.scenario,
+        ReadThroughCacheFailure.scenario,
+        WriteBehindCacheLag.scenario,
+        // Database.
+        NPlusOneQuery.scenario,
+        MissingIndex.scenario,
+        Deadlock.scenario,
+        ConnectionLeak.scenario,
+        LongRunningTransaction.scenario,
+        // API and network.
+        RateLimit.scenario,
+        TimeoutCascade.scenario,
+        PartialResponse.scenario,
+        ApiVersionMismatch.scenario,
+        DnsResolutionFailure.scenario,
+        // Concurrency.
+        DoubleWrite.scenario,
+        PhantomRead.scenario,
+        OptimisticLockingCollision.scenario,
+        AsyncCallbackStorm.scenario,
+        EventOrderingViolation.scenario,
+        // Latency.
         VariableLatency.scenario,
+        TailLatency.scenario,
+        TimeoutTooShort.scenario,
+        TimeoutTooLong.scenario,
+        SlowStart.scenario,
+        // HTTP.
+        Intermittent5xx.scenario,
+        Backpressure503.scenario,
+        BadGateway502.scenario,
+        ClientDisconnect499.scenario,
+        RateLimit429.scenario,
+        // Resources.
+        ThreadPoolExhaustion.scenario,
+        FileDescriptorLeak.scenario,
+        MemoryPressure.scenario,
+        DiskIoSaturation.scenario,
+        BandwidthLimit.scenario,
     ]
 }
 

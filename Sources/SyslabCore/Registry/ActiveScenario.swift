@@ -7,6 +7,8 @@ public struct ActiveScenario: Sendable {
     /// nil means no expiry.
     public let expiresAt: Double?
     public let state: ActivationState
+    /// The metric series this scenario's decisions update.
+    public let instruments: ScenarioInstruments
 
     public func isExpired(at now: Double) -> Bool {
         guard let expiresAt else { return false }

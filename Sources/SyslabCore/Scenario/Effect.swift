@@ -8,7 +8,8 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
     case error = 2
     /// Reject with HTTP `status` (usually 429/503) and a Retry-After of `seconds`.
     case throttle = 3
-    /// Close the connection without a response.
+    /// Close the connection without a response, after `seconds` when non-zero;
+    /// `status` is what to log (e.g. 499 for a client that went away).
     case drop = 4
     /// Hold the request for `seconds` then give up (a stall, no bytes sent).
     case hang = 5
@@ -34,8 +35,21 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
     case cpuBurn = 15
     /// Retain `amount` bytes of memory per request.
     case memoryRetention = 16
-    /// Fail writes as if the disk were full (ENOSPC).
+    /// Fail writes as if the disk were full (ENOSPC); `status` is the HTTP status to answer (usually 507).
     case diskFull = 17
+    /// The caller retries: `amount` extra attempts reach the serving component and
+    /// the caller waits `seconds` longer (failed attempts plus backoff).
+    case retry = 18
+    /// Wait `seconds` for a pooled resource (connection, worker thread, disk queue) before proceeding.
+    case queueWait = 19
+    /// The request triggers `amount` extra asynchronous tasks (callbacks, events), each costing `seconds`.
+    case fanout = 20
+    /// Acknowledge the write but do not persist it (a lost update).
+    case lostWrite = 21
+    /// Deliver this event after `amount` later ones (out of order), holding it `seconds`.
+    case reorder = 22
+    /// A repeated read inside one transaction sees `amount` rows appear or vanish (a phantom).
+    case inconsistentRead = 23
 
     public var name: String {
         switch self {
@@ -56,6 +70,12 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
         case .cpuBurn: return "cpu_burn"
         case .memoryRetention: return "memory_retention"
         case .diskFull: return "disk_full"
+        case .retry: return "retry"
+        case .queueWait: return "queue_wait"
+        case .fanout: return "fanout"
+        case .lostWrite: return "lost_write"
+        case .reorder: return "reorder"
+        case .inconsistentRead: return "inconsistent_read"
         }
     }
 
@@ -63,6 +83,12 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
         guard let kind = EffectKind.allCases.first(where: { $0.name == name }) else { return nil }
         self = kind
     }
+
+    /// Kinds whose `amount` is a fraction in [0, 1].
+    public var amountIsFraction: Bool { self == .truncate || self == .capacity }
+
+    /// Kinds that need an HTTP status.
+    public var needsStatus: Bool { self == .error || self == .throttle }
 }
 
 /// One effect with its magnitude. Fields a kind does not use are zero.
@@ -81,6 +107,58 @@ public struct Effect: Sendable, Equatable {
 
     public static func delay(seconds: Double) -> Effect { Effect(kind: .delay, seconds: seconds) }
     public static func error(status: Int) -> Effect { Effect(kind: .error, status: status) }
+    public static func throttle(status: Int, retryAfter seconds: Double) -> Effect { Effect(kind: .throttle, seconds: seconds, status: status) }
+    public static func timeout(seconds: Double) -> Effect { Effect(kind: .timeout, seconds: seconds) }
+    public static func hang(seconds: Double) -> Effect { Effect(kind: .hang, seconds: seconds) }
+    public static func drop(after seconds: Double = 0, status: Int = 0) -> Effect { Effect(kind: .drop, seconds: seconds, status: status) }
+    public static func truncate(keeping fraction: Double) -> Effect { Effect(kind: .truncate, amount: fraction) }
+    public static func bandwidth(bytesPerSecond: Double) -> Effect { Effect(kind: .bandwidth, amount: bytesPerSecond) }
+    public static func extraQueries(_ count: Double, secondsEach: Double) -> Effect { Effect(kind: .extraQueries, seconds: secondsEach, amount: count) }
+    public static func lockWait(seconds: Double) -> Effect { Effect(kind: .lockWait, seconds: seconds) }
+    public static func capacity(fraction: Double) -> Effect { Effect(kind: .capacity, amount: fraction) }
+    public static let cacheMiss = Effect(kind: .cacheMiss)
+    public static func staleRead(seconds: Double) -> Effect { Effect(kind: .staleRead, seconds: seconds) }
+    public static func clockOffset(seconds: Double) -> Effect { Effect(kind: .clockOffset, seconds: seconds) }
+    public static func cpuBurn(seconds: Double) -> Effect { Effect(kind: .cpuBurn, seconds: seconds) }
+    public static func memoryRetention(bytes: Double) -> Effect { Effect(kind: .memoryRetention, amount: bytes) }
+    public static func diskFull(status: Int = 507) -> Effect { Effect(kind: .diskFull, status: status) }
+    public static func retry(attempts: Double, seconds: Double) -> Effect { Effect(kind: .retry, seconds: seconds, amount: attempts) }
+    public static func queueWait(seconds: Double) -> Effect { Effect(kind: .queueWait, seconds: seconds) }
+    public static func fanout(tasks: Double, secondsEach: Double) -> Effect { Effect(kind: .fanout, seconds: secondsEach, amount: tasks) }
+    public static let lostWrite = Effect(kind: .lostWrite)
+    public static func reorder(positions: Double, holding seconds: Double) -> Effect { Effect(kind: .reorder, seconds: seconds, amount: positions) }
+    public static func inconsistentRead(rows: Double) -> Effect { Effect(kind: .inconsistentRead, amount: rows) }
+
+    /// Wall time this effect adds to the request it applies to (0 for effects
+    /// that change data, capacity or clocks rather than time).
+    public var addedSeconds: Double {
+        switch kind {
+        case .delay, .drop, .hang, .timeout, .lockWait, .cpuBurn, .retry, .queueWait, .reorder: return seconds
+        case .extraQueries: return seconds * amount
+        default: return 0
+        }
+    }
+
+    /// Checks the magnitudes: finite numbers, non-negative durations (except a
+    /// clock offset), fractions in [0, 1], an HTTP status where one is needed.
+    public func validate(scenario: String) throws {
+        let label = "effect '\(kind.name)' from scenario '\(scenario)'"
+        guard seconds.isFinite, amount.isFinite else {
+            throw SyslabError.outOfRange("\(label) must have finite seconds and amount")
+        }
+        if kind != .clockOffset, seconds < 0 {
+            throw SyslabError.outOfRange("\(label) has negative seconds (\(JSONValue.format(number: seconds)))")
+        }
+        if amount < 0 || (kind.amountIsFraction && amount > 1) {
+            throw SyslabError.outOfRange("\(label) has amount \(JSONValue.format(number: amount)); expected \(kind.amountIsFraction ? "a fraction in [0, 1]" : "a non-negative number")")
+        }
+        if kind.needsStatus, !(100...599).contains(status) {
+            throw SyslabError.outOfRange("\(label) needs an HTTP status in [100, 599], got \(status)")
+        }
+        if status != 0, !(100...599).contains(status) {
+            throw SyslabError.outOfRange("\(label) has status \(status); expected 0 or an HTTP status in [100, 599]")
+        }
+    }
 
     public var json: JSONValue {
         ["kind": .string(kind.name), "seconds": .number(seconds), "status": .number(Double(status)), "amount": .number(amount)]

@@ -28,17 +28,28 @@ public struct Targeting: Sendable, Equatable {
 
     public static let everything = Targeting()
 
+    /// True when `context` is in scope. Allocates nothing (the decision hot path calls it).
     public func matches(_ context: RequestContext) -> Bool {
         if let route, !route.isEmpty {
-            if route.hasSuffix("*") {
-                if !context.route.hasPrefix(route.dropLast()) { return false }
+            if route.utf8.last == UInt8(ascii: "*") {
+                if !context.route.utf8.starts(with: route.utf8.dropLast()) { return false }
             } else if context.route != route {
                 return false
             }
         }
-        if let method, !method.isEmpty, method.uppercased() != context.method.uppercased() { return false }
+        if let method, !method.isEmpty, !Targeting.equalIgnoringASCIICase(method, context.method) { return false }
         if let component, !component.isEmpty, component != context.component { return false }
         for tag in tags where !context.tags.contains(tag) { return false }
+        return true
+    }
+
+    static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lx = x >= 65 && x <= 90 ? x + 32 : x
+            let ly = y >= 65 && y <= 90 ? y + 32 : y
+            if lx != ly { return false }
+        }
         return true
     }
 

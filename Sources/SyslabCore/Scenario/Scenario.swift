@@ -11,6 +11,16 @@ public struct ScenarioInvocation {
     public var random: SeededGenerator
     /// State that lives as long as this activation (budgets, breaker state).
     public let state: ActivationState
+    /// Where the scenario records its domain metrics (the names of its metric specs).
+    public let metrics: ScenarioMetrics
+
+    public init(
+        scenario: String, parameters: ParameterValues, context: RequestContext, now: Double, elapsed: Double,
+        random: SeededGenerator, state: ActivationState, metrics: ScenarioMetrics = .discarding
+    ) {
+        self.scenario = scenario; self.parameters = parameters; self.context = context; self.now = now
+        self.elapsed = elapsed; self.random = random; self.state = state; self.metrics = metrics
+    }
 }
 
 /// A scenario computes effects; it never performs side effects itself. Effects
@@ -48,6 +58,44 @@ public struct Scenario: Sendable {
         let allowed = name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
         guard !name.isEmpty, name.utf8.count <= 64, allowed, name.first != "-", name.last != "-" else {
             throw SyslabError.invalidArgument("scenario name '\(name)' must be kebab-case: 1-64 characters of a-z, 0-9 and '-'")
+        }
+    }
+
+    public var isBuiltin: Bool { origin == "builtin" }
+
+    /// Checks the definition itself (what `ScenarioRegistry.register` accepts):
+    /// the name, unique snake_case parameter names whose defaults satisfy their
+    /// own limits, valid metric specs, no reserved names.
+    public func validateDefinition() throws {
+        try Scenario.validateName(name)
+        var seen = Set<String>()
+        for spec in parameters {
+            guard MetricSpec.isSnakeCase(spec.name, allowLeadingDigit: false) else {
+                throw SyslabError.invalidArgument("scenario '\(name)': parameter name '\(spec.name)' must be snake_case")
+            }
+            guard spec.name != "target" else {
+                throw SyslabError.invalidArgument("scenario '\(name)': 'target' is reserved and cannot be a parameter name")
+            }
+            guard seen.insert(spec.name).inserted else {
+                throw SyslabError.invalidArgument("scenario '\(name)': parameter '\(spec.name)' is declared twice")
+            }
+            if let lo = spec.minimum, let hi = spec.maximum, lo > hi {
+                throw SyslabError.outOfRange("scenario '\(name)': parameter '\(spec.name)' has min greater than max")
+            }
+            _ = try spec.validate(spec.defaultValue.json, scenario: name)
+        }
+        var metricNames = Set<String>()
+        for metric in metrics {
+            try metric.validate(owner: name)
+            if metric.name.hasPrefix(FrameworkMetrics.reservedPrefix) {
+                throw SyslabError.invalidArgument("scenario '\(name)': metric '\(metric.name)' uses the reserved prefix '\(FrameworkMetrics.reservedPrefix)'")
+            }
+            guard metricNames.insert(metric.name).inserted else {
+                throw SyslabError.invalidArgument("scenario '\(name)': metric '\(metric.name)' is declared twice")
+            }
+        }
+        if Set(effectKinds).count != effectKinds.count {
+            throw SyslabError.invalidArgument("scenario '\(name)': an effect kind is listed twice in 'effects'")
         }
     }
 

@@ -11,14 +11,14 @@ enum ErrorBurst {
             .number("probability", default: 0.1, min: 0, max: 1, help: "Chance that a request fails, drawn per request."),
             .integer("status_code", default: 500, min: 400, max: 599, help: "HTTP status returned for failed requests."),
         ],
-        metrics: [
-            .counter("http_injected_errors_total", "Requests failed by scenarios.", labels: ["scenario", "status"]),
-        ],
+        metrics: [DomainMetrics.injectedErrors],
         effectKinds: [.error]
     ) { invocation, emit in
         let p = invocation.parameters
         if invocation.random.nextUnit() < p.double("probability") {
-            emit(.error(status: p.int("status_code")))
+            let status = p.int("status_code")
+            try invocation.metrics.increment(DomainMetrics.injectedErrors.name, LabelValues(String(status)))
+            emit(.error(status: status))
         }
     }
 }

@@ -10,11 +10,11 @@ enum FixedLatency {
         parameters: [
             .integer("delay_ms", default: 200, min: 0, max: 60_000, unit: "ms", help: "Delay added to each request."),
         ],
-        metrics: [
-            .histogram("http_injected_latency_seconds", "Latency injected into requests by scenarios.", labels: ["scenario"], buckets: LatencyBuckets.seconds),
-        ],
+        metrics: [DomainMetrics.injectedLatency],
         effectKinds: [.delay]
     ) { invocation, emit in
-        emit(.delay(seconds: Double(invocation.parameters.int("delay_ms")) / 1000))
+        let seconds = Double(invocation.parameters.int("delay_ms")) / 1000
+        try invocation.metrics.observe(DomainMetrics.injectedLatency.name, seconds)
+        emit(.delay(seconds: seconds))
     }
 }

@@ -13,15 +13,14 @@ enum VariableLatency {
             .number("stddev_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Standard deviation (lognormal only)."),
             .number("max_ms", default: 5_000, min: 0, max: 120_000, unit: "ms", help: "Cap on any single delay."),
         ],
-        metrics: [
-            .histogram("http_injected_latency_seconds", "Latency injected into requests by scenarios.", labels: ["scenario"], buckets: LatencyBuckets.seconds),
-        ],
+        metrics: [DomainMetrics.injectedLatency],
         effectKinds: [.delay]
     ) { invocation, emit in
         let p = invocation.parameters
         let mean = p.double("mean_ms")
         let distribution = distribution(named: p.string("distribution"), meanMs: mean, stddevMs: p.double("stddev_ms"))
         let ms = mean <= 0 ? 0 : min(distribution.sample(&invocation.random), p.double("max_ms"))
+        try invocation.metrics.observe(DomainMetrics.injectedLatency.name, ms / 1000)
         emit(.delay(seconds: ms / 1000))
     }
 

@@ -1,0 +1,27 @@
+/// Database queries take much longer than usual.
+enum SlowDbQuery {
+    static let slowQueries = MetricSpec.counter(
+        "db_slow_queries_total", "Queries slowed by the scenario.", labels: ["scenario"])
+
+    static let scenario = Scenario(
+        name: "slow-db-query", category: "database",
+        summary: "Each matching database call waits a lognormal delay with mean delay_ms and standard deviation stddev_ms.",
+        notes: LearningNotes(
+            whatHappens: "Queries slow down (a bad plan, a cold buffer cache, a vacuum running); every request that touches the database inherits the delay and holds its connection longer.",
+            howToObserve: "db_query_duration_seconds shifts right and widens; request latency follows; connection pool usage rises because connections are held longer.",
+            howToMitigate: "Find the slow statement (pg_stat_statements, slow query log, EXPLAIN ANALYZE), add the right index, set statement timeouts, cache hot reads."),
+        parameters: [
+            .number("delay_ms", default: 500, min: 0, max: 60_000, unit: "ms", help: "Mean added query time."),
+            .number("stddev_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Standard deviation of the added time (lognormal)."),
+        ],
+        metrics: [DomainMetrics.dbQueryDuration, slowQueries],
+        effectKinds: [.delay]
+    ) { invocation, emit in
+        let p = invocation.parameters
+        let mean = p.double("delay_ms"), sd = p.double("stddev_ms")
+        let ms = mean <= 0 ? 0 : (sd <= 0 ? mean : Distribution.lognormal(mean: mean, stddev: sd).sample(&invocation.random))
+        try invocation.metrics.increment(slowQueries.name)
+        try invocation.metrics.observe(DomainMetrics.dbQueryDuration.name, ms / 1000)
+        if ms > 0 { emit(.delay(seconds: ms / 1000)) }
+    }
+}

@@ -1,0 +1,91 @@
+/// The metric series one registered scenario writes to, resolved once so a
+/// decision updates them without looking anything up: a counter and a
+/// duration histogram per effect kind it declares, and its own domain
+/// families. Created on the scenario's first activation.
+public final class ScenarioInstruments: @unchecked Sendable {
+    public let scenario: String
+    /// The scenario's name as a NUL-terminated C string, owned by the registry
+    /// and valid until the registry is released.
+    public let cName: UnsafePointer<CChar>
+
+    let store: MetricsStore
+    private let injectionFamily: MetricFamily
+    private let durationFamily: MetricFamily
+    /// Indexed by `EffectKind.rawValue`; nil for kinds the scenario does not declare.
+    private let injections: [MetricSeries?]
+    private let durations: [MetricSeries?]
+    let domain: [DomainInstrument]
+
+    /// One declared domain family, with the position of its `scenario` label
+    /// and, when that is its only label, the series itself.
+    struct DomainInstrument {
+        let name: String
+        let family: MetricFamily
+        let scenarioLabel: Int?
+        let soleSeries: MetricSeries?
+        var extraLabelCount: Int { family.spec.labels.count - (scenarioLabel == nil ? 0 : 1) }
+    }
+
+    init(scenario: Scenario, cName: UnsafePointer<CChar>, store: MetricsStore) throws {
+        self.scenario = scenario.name
+        self.cName = cName
+        self.store = store
+        injectionFamily = try store.declare(FrameworkMetrics.injections, by: "framework")
+        durationFamily = try store.declare(FrameworkMetrics.effectDuration, by: "framework")
+        let slots = (EffectKind.allCases.map(\.rawValue).max() ?? 0) + 1
+        var injections = [MetricSeries?](repeating: nil, count: Int(slots))
+        var durations = [MetricSeries?](repeating: nil, count: Int(slots))
+        for kind in scenario.effectKinds {
+            let labels = LabelValues(scenario.name, kind.name)
+            injections[Int(kind.rawValue)] = injectionFamily.series(labels)
+            durations[Int(kind.rawValue)] = durationFamily.series(labels)
+        }
+        self.injections = injections
+        self.durations = durations
+        domain = try scenario.metrics.map { spec in
+            let family = try store.declare(spec, by: scenario.name)
+            let scenarioLabel = spec.labels.firstIndex(of: "scenario")
+            let sole = spec.labels == ["scenario"] ? family.series(LabelValues(scenario.name)) : nil
+            return DomainInstrument(name: spec.name, family: family, scenarioLabel: scenarioLabel, soleSeries: sole)
+        }
+    }
+
+    /// Counts one effect a decision handed out, and the time it adds.
+    @inline(__always)
+    func count(_ effect: Effect) {
+        let index = Int(effect.kind.rawValue)
+        if let counter = injections[index] {
+            counter.add(1)
+            let added = effect.addedSeconds
+            if added > 0, let histogram = durations[index] { histogram.observe(added) }
+        } else {
+            // An effect kind the scenario did not declare (allowed for Lua scenarios without `effects`).
+            let labels = LabelValues(scenario, effect.kind.name)
+            injectionFamily.series(labels).add(1)
+            let added = effect.addedSeconds
+            if added > 0 { durationFamily.series(labels).observe(added) }
+        }
+    }
+
+    /// Called when an activation starts: series that carry only the
+    /// `scenario` label appear at zero, so rates start from a known value.
+    /// Gauges are reset to zero; series with more labels appear on first use.
+    func activated() {
+        for instrument in domain {
+            guard let sole = instrument.soleSeries, instrument.family.kind == .gauge else { continue }
+            sole.set(0)
+            instrument.family.adopt(sole)
+        }
+    }
+
+    /// Called when an activation ends: the scenario's gauges describe a state
+    /// that no longer exists, so their series are removed. Counters and
+    /// histograms are cumulative and stay.
+    func deactivated() {
+        for instrument in domain where instrument.family.kind == .gauge {
+            if instrument.scenarioLabel != nil {
+                instrument.family.removeSeries(where: "scenario", equals: scenario)
+            }
+        }
+    }
+}
