@@ -1,0 +1,69 @@
+/// Cumulative counters of one node. Phase and per-second figures are
+/// differences of snapshots of these, so recording stays O(1).
+public struct NodeCounters: Sendable {
+    /// Calls that reached the node (attempts, retries included).
+    public var arrivals = 0
+    public var succeeded = 0
+    public var failed = 0
+    /// Failures by cause (indexed by `Cause.rawValue`).
+    public var causes = [Int](repeating: 0, count: Cause.allCases.count)
+    /// Sum of the node's own processing time (service), in seconds.
+    public var serviceTime = 0.0
+    /// Sum of time waiting for a server.
+    public var queueWait = 0.0
+    public var queueWaits = 0
+    /// Messages consumed from async edges and their summed lag.
+    public var consumed = 0
+    public var lagSum = 0.0
+    public var effects = 0
+    public var staleReads = 0
+    public var truncated = 0
+    public var retainedBytes = 0.0
+    /// Lost writes, reordered messages, phantom reads: data anomalies from effects.
+    public var anomalies = 0
+
+    public init() {}
+}
+
+public struct EdgeCounters: Sendable {
+    /// Attempts sent to the callee (first tries and retries).
+    public var attempts = 0
+    public var retries = 0
+    public var timeouts = 0
+    /// Failures absorbed by a fallback.
+    public var fallbacks = 0
+    /// Failures the caller saw after all retries.
+    public var failures = 0
+    public var retryBudgetDenied = 0
+    public var poolWaitSum = 0.0
+    public var poolWaits = 0
+    public var poolTimeouts = 0
+    public var breakerRejections = 0
+    public var bulkheadRejections = 0
+    public var published = 0
+
+    public init() {}
+}
+
+public struct CacheCounters: Sendable {
+    public var hits = 0
+    public var misses = 0
+    public var backendQueries = 0
+    public var coalesced = 0
+
+    public init() {}
+}
+
+/// A copy of every cumulative counter and time-average area at one instant.
+public struct CounterSnapshot: Sendable {
+    public var time: Double
+    public var nodes: [NodeCounters]
+    public var edges: [EdgeCounters]
+    public var caches: [CacheCounters]
+    /// Area under busy servers, queue length and pool connections in use.
+    public var busyArea: [Double]
+    public var queueArea: [Double]
+    public var poolArea: [Double]
+    public var requests: Int
+    public var requestFailures: Int
+}

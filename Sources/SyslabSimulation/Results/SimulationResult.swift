@@ -1,0 +1,182 @@
+import SyslabCore
+import SyslabTracing
+
+/// Latency percentiles of a histogram, in seconds.
+public struct Percentiles: Sendable, Equatable {
+    public var count: Int
+    public var mean: Double
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    public var p99: Double
+    public var p999: Double
+    public var max: Double
+
+    public init(_ h: LatencyHistogram) {
+        count = h.count; mean = h.mean
+        p50 = h.percentile(50); p90 = h.percentile(90); p95 = h.percentile(95)
+        p99 = h.percentile(99); p999 = h.percentile(99.9); max = h.maximum
+    }
+
+    public var json: JSONValue {
+        ["count": .number(Double(count)), "mean": .number(mean), "p50": .number(p50), "p90": .number(p90),
+         "p95": .number(p95), "p99": .number(p99), "p99.9": .number(p999), "max": .number(max)]
+    }
+}
+
+/// What one node did over a span of time (the whole run or one phase).
+public struct ComponentReport: Sendable {
+    public var id: String
+    public var kind: String
+    /// nil = unlimited.
+    public var servers: Int?
+    public var arrivals: Int
+    public var arrivalRate: Double
+    public var succeeded: Int
+    public var failed: Int
+    public var causes: [String: Int]
+    /// Mean busy servers / servers; for unlimited nodes, the mean concurrency.
+    public var utilisation: Double
+    public var meanQueue: Double
+    public var meanQueueWait: Double
+    public var meanService: Double
+    public var cache: CacheReport?
+    public var consumed: Int
+    public var meanLag: Double
+    public var effects: Int
+    public var anomalies: Int
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(id), "kind": .string(kind), "servers": servers.map { .number(Double($0)) } ?? .string("unlimited"),
+            "arrivals": .number(Double(arrivals)), "arrival_rate": .number(arrivalRate),
+            "succeeded": .number(Double(succeeded)), "failed": .number(Double(failed)),
+            "causes": .object(causes.mapValues { .number(Double($0)) }), "utilisation": .number(utilisation),
+            "mean_queue": .number(meanQueue), "mean_queue_wait": .number(meanQueueWait), "mean_service": .number(meanService),
+            "effects": .number(Double(effects)), "anomalies": .number(Double(anomalies)),
+        ]
+        if let cache { o["cache"] = cache.json }
+        if consumed > 0 { o["consumed"] = .number(Double(consumed)); o["mean_lag"] = .number(meanLag) }
+        return .object(o)
+    }
+}
+
+public struct CacheReport: Sendable {
+    public var hits: Int
+    public var misses: Int
+    public var backendQueries: Int
+    public var backendRate: Double
+    public var coalesced: Int
+    public var hitRatio: Double { hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses) }
+
+    public var json: JSONValue {
+        ["hits": .number(Double(hits)), "misses": .number(Double(misses)), "hit_ratio": .number(hitRatio),
+         "backend_queries": .number(Double(backendQueries)), "backend_rate": .number(backendRate),
+         "coalesced": .number(Double(coalesced))]
+    }
+}
+
+/// What the calls through one edge met.
+public struct EdgeReport: Sendable {
+    public var id: String
+    public var from: String
+    public var to: String
+    public var mode: String
+    public var attempts: Int
+    public var attemptRate: Double
+    public var retries: Int
+    public var timeouts: Int
+    public var failures: Int
+    public var fallbacks: Int
+    public var retryBudgetDenied: Int
+    public var poolSize: Int?
+    public var meanPoolWait: Double
+    public var poolTimeouts: Int
+    /// Mean connections in use / pool size.
+    public var poolUtilisation: Double
+    public var breakerRejections: Int
+    public var bulkheadRejections: Int
+    public var published: Int
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(id), "from": .string(from), "to": .string(to), "mode": .string(mode),
+            "attempts": .number(Double(attempts)), "attempt_rate": .number(attemptRate), "retries": .number(Double(retries)),
+            "timeouts": .number(Double(timeouts)), "failures": .number(Double(failures)), "fallbacks": .number(Double(fallbacks)),
+            "retry_budget_denied": .number(Double(retryBudgetDenied)),
+            "breaker_rejections": .number(Double(breakerRejections)), "bulkhead_rejections": .number(Double(bulkheadRejections)),
+        ]
+        if let poolSize {
+            o["pool"] = ["size": .number(Double(poolSize)), "mean_wait": .number(meanPoolWait), "timeouts": .number(Double(poolTimeouts)),
+                         "utilisation": .number(poolUtilisation)]
+        }
+        if mode == "async" { o["published"] = .number(Double(published)) }
+        return .object(o)
+    }
+}
+
+/// One stretch of the run between scenario changes: before, during, after.
+public struct PhaseReport: Sendable {
+    public var name: String
+    public var start: Double
+    public var end: Double
+    public var scenarios: [String]
+    public var requests: Int
+    public var failures: Int
+    public var latency: Percentiles
+    public var components: [ComponentReport]
+    public var edges: [EdgeReport]
+
+    public var failureRate: Double { requests == 0 ? 0 : Double(failures) / Double(requests) }
+
+    public var json: JSONValue {
+        ["name": .string(name), "start": .number(start), "end": .number(end),
+         "scenarios": .array(scenarios.map { .string($0) }), "requests": .number(Double(requests)),
+         "failures": .number(Double(failures)), "failure_rate": .number(failureRate), "latency": latency.json,
+         "components": .array(components.map(\.json)), "edges": .array(edges.map(\.json))]
+    }
+}
+
+/// Everything a simulated load test measured.
+public struct SimulationResult: Sendable {
+    public static let formatVersion = 1
+
+    public var system: String
+    public var workload: Workload
+    public var schedule: ScenarioSchedule
+    public var options: SimulationOptions
+    /// Virtual seconds from the first request to the end of the run.
+    public var duration: Double
+    public var requestsStarted: Int
+    public var completed: Int
+    public var failed: Int
+    public var causes: [String: Int]
+    public var statuses: [Int: Int]
+    public var droppedIterations: Int
+    public var delayedIterations: Int
+    public var interrupted: Int
+    public var peakInFlight: Int
+    /// From each request's intended start (no coordinated omission).
+    public var latency: Percentiles
+    /// From when each request was actually sent.
+    public var uncorrectedLatency: Percentiles
+    public var components: [ComponentReport]
+    public var edges: [EdgeReport]
+    public var phases: [PhaseReport]
+    public var series: [SeriesRow]
+    public var nodeIds: [String]
+    public var poolEdgeIds: [String]
+    public var cacheNodeIds: [String]
+    public var edgeIds: [String]
+    public var traces: [Trace]
+    /// Effects applied, by scenario and effect kind.
+    public var effects: [String: [String: Int]]
+    /// Per node: L measured as an area vs λW from per-call times (relative gap).
+    public var littlesLaw: [(node: String, measured: Double, predicted: Double, error: Double)]
+    public var warnings: [String]
+    /// Wall-clock seconds the run took (set by whoever timed it).
+    public var wallSeconds: Double = 0
+
+    public var failureRate: Double { completed == 0 ? 0 : Double(failed) / Double(completed) }
+    public var throughput: Double { duration > 0 ? Double(completed) / duration : 0 }
+}

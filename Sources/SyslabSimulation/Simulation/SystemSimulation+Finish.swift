@@ -1,0 +1,112 @@
+import SyslabCore
+import SyslabTracing
+
+/// Turns the counters of a finished run into a `SimulationResult`.
+extension SystemSimulation {
+    mutating func finish() -> SimulationResult {
+        finished = true
+        stats.interrupted = requests.live
+        let t = now
+        for i in breakers.indices { breakers[i]?.finish(at: t) }
+        if stats.rows.last.map({ $0.time < now - 1e-9 }) ?? true, now > 0 { recordTick() }
+        let end = snapshot()
+        let start = stats.phaseSnapshots[0]
+        let phaseEnds = stats.phaseSnapshots + [end]
+
+        var phases: [PhaseReport] = []
+        for p in 0..<(phaseEnds.count - 1) {
+            let a = phaseEnds[p], b = phaseEnds[p + 1]
+            let names = schedule.active(at: (a.time + b.time) / 2)
+            phases.append(PhaseReport(
+                name: phaseName(index: p, count: phaseEnds.count - 1, scenarios: names),
+                start: a.time, end: b.time, scenarios: names,
+                requests: stats.phaseRequests[p], failures: stats.phaseFailures[p],
+                latency: Percentiles(stats.phaseLatency[p]),
+                components: componentReports(from: a, to: b), edges: edgeReports(from: a, to: b)))
+        }
+
+        let whole = componentReports(from: start, to: end)
+        var littles: [(String, Double, Double, Double)] = []
+        for (i, node) in model.nodes.enumerated() where end.time > 0 {
+            let measured = (end.busyArea[i] + end.queueArea[i]) / end.time
+            let predicted = Double(stats.nodes[i].arrivals) / end.time * stats.nodeLatency[i].mean
+            let scale = max(abs(measured), abs(predicted), 1e-300)
+            littles.append((node.id, measured, predicted, abs(measured - predicted) / scale))
+        }
+
+        var causes: [String: Int] = [:]
+        for cause in Cause.allCases where stats.causes[cause.rawValue] > 0 { causes[cause.name] = stats.causes[cause.rawValue] }
+        let activeSpan = stats.completed > 0 ? max(stats.lastEnd - min(stats.firstStart, stats.lastEnd), 1e-9) : 0
+        return SimulationResult(
+            system: model.name, workload: workload, schedule: schedule, options: options, duration: activeSpan,
+            requestsStarted: stats.requestsStarted, completed: stats.completed, failed: stats.failed, causes: causes,
+            statuses: stats.statuses, droppedIterations: stats.droppedIterations, delayedIterations: stats.delayedIterations,
+            interrupted: stats.interrupted, peakInFlight: stats.inFlightPeak,
+            latency: Percentiles(stats.latency), uncorrectedLatency: Percentiles(stats.uncorrected),
+            components: whole, edges: edgeReports(from: start, to: end), phases: phases, series: stats.rows,
+            nodeIds: model.nodes.map(\.id), poolEdgeIds: model.edges.filter { $0.pool != nil }.map(\.id),
+            cacheNodeIds: model.nodes.filter { $0.cache != nil }.map(\.id), edgeIds: model.edges.map(\.id),
+            traces: buildTraces(), effects: effectCounts, littlesLaw: littles, warnings: stats.warnings)
+    }
+
+    func phaseName(index: Int, count: Int, scenarios: [String]) -> String {
+        if count == 1 { return scenarios.isEmpty ? "whole run" : "during " + scenarios.joined(separator: " + ") }
+        if !scenarios.isEmpty { return "during " + scenarios.joined(separator: " + ") }
+        if index == 0 { return "before" }
+        if index == count - 1 { return "after" }
+        return "between"
+    }
+
+    func componentReports(from a: CounterSnapshot, to b: CounterSnapshot) -> [ComponentReport] {
+        let width = max(b.time - a.time, 1e-12)
+        return model.nodes.indices.map { i in
+            let n = b.nodes[i], m = a.nodes[i]
+            var causes: [String: Int] = [:]
+            for cause in Cause.allCases where n.causes[cause.rawValue] - m.causes[cause.rawValue] > 0 {
+                causes[cause.name] = n.causes[cause.rawValue] - m.causes[cause.rawValue]
+            }
+            let busy = (b.busyArea[i] - a.busyArea[i]) / width
+            let served = (n.succeeded + n.failed) - (m.succeeded + m.failed)
+            let waits = n.queueWaits - m.queueWaits
+            let consumed = n.consumed - m.consumed
+            var cache: CacheReport? = nil
+            if caches[i] != nil {
+                cache = CacheReport(hits: b.caches[i].hits - a.caches[i].hits, misses: b.caches[i].misses - a.caches[i].misses,
+                                    backendQueries: b.caches[i].backendQueries - a.caches[i].backendQueries,
+                                    backendRate: Double(b.caches[i].backendQueries - a.caches[i].backendQueries) / width,
+                                    coalesced: b.caches[i].coalesced - a.caches[i].coalesced)
+            }
+            return ComponentReport(
+                id: model.nodes[i].id, kind: model.nodes[i].kind,
+                servers: stations[i].isUnlimited ? nil : stations[i].servers,
+                arrivals: n.arrivals - m.arrivals, arrivalRate: Double(n.arrivals - m.arrivals) / width,
+                succeeded: n.succeeded - m.succeeded, failed: n.failed - m.failed, causes: causes,
+                utilisation: stations[i].isUnlimited ? busy : busy / Double(stations[i].servers),
+                meanQueue: (b.queueArea[i] - a.queueArea[i]) / width,
+                meanQueueWait: served > 0 ? (n.queueWait - m.queueWait) / Double(max(served, waits)) : 0,
+                meanService: served > 0 ? (n.serviceTime - m.serviceTime) / Double(served) : 0,
+                cache: cache, consumed: consumed, meanLag: consumed > 0 ? (n.lagSum - m.lagSum) / Double(consumed) : 0,
+                effects: n.effects - m.effects, anomalies: n.anomalies - m.anomalies)
+        }
+    }
+
+    func edgeReports(from a: CounterSnapshot, to b: CounterSnapshot) -> [EdgeReport] {
+        let width = max(b.time - a.time, 1e-12)
+        return model.edges.indices.map { e in
+            let x = b.edges[e], y = a.edges[e]
+            let edge = model.edges[e]
+            let waits = x.poolWaits - y.poolWaits
+            return EdgeReport(
+                id: edge.id, from: model.nodes[edge.from].id, to: model.nodes[edge.to].id, mode: edge.mode.rawValue,
+                attempts: x.attempts - y.attempts, attemptRate: Double(x.attempts - y.attempts) / width,
+                retries: x.retries - y.retries, timeouts: x.timeouts - y.timeouts, failures: x.failures - y.failures,
+                fallbacks: x.fallbacks - y.fallbacks, retryBudgetDenied: x.retryBudgetDenied - y.retryBudgetDenied,
+                poolSize: edge.pool?.size,
+                meanPoolWait: waits > 0 ? (x.poolWaitSum - y.poolWaitSum) / Double(waits) : 0,
+                poolTimeouts: x.poolTimeouts - y.poolTimeouts,
+                poolUtilisation: edge.pool.map { (b.poolArea[e] - a.poolArea[e]) / width / Double($0.size) } ?? 0,
+                breakerRejections: x.breakerRejections - y.breakerRejections,
+                bulkheadRejections: x.bulkheadRejections - y.bulkheadRejections, published: x.published - y.published)
+        }
+    }
+}

@@ -1,0 +1,348 @@
+import SyslabCore
+import SyslabTracing
+
+/// A call's life at one node: arrival (effects, rate limit, admission),
+/// service, the calls it makes, and completion.
+extension SystemSimulation {
+    /// A call arrives at `node`. `edge` is the edge it came through (-1 for the
+    /// entry and for async deliveries handled by `deliver`).
+    @discardableResult
+    mutating func arrive(node: Int, role: CallRole, edge: Int, exchange: Int32, exchangeToken: UInt32,
+                         request: Int32, requestGeneration: UInt32, deadline: Double, parentSpan: Int32,
+                         attempt: Int32, publishedAt: Double = -1) -> Int32 {
+        var record = CallRecord(node: Int32(node), role: role, phase: .waitingServer, exchange: exchange,
+                                exchangeToken: exchangeToken, request: request, requestGeneration: requestGeneration,
+                                arrived: now, deadline: deadline)
+        record.publishedAt = publishedAt
+        record.parentSpan = parentSpan
+        record.attempt = attempt
+        record.via = Int32(edge)
+        let c = calls.allocate(record)
+        stats.nodes[node].arrivals += 1
+        openSpan(c)
+
+        if model.deadlinePropagation, deadline <= now {
+            complete(c, Outcome(.deadlineExceeded))
+            return c
+        }
+        if limiters[node] != nil, !limiters[node]!.tryTake(at: now) {
+            complete(c, Outcome(.rateLimited))
+            return c
+        }
+        let fx = effects(node: node, edge: edge)
+        if fx.any {
+            stats.nodes[node].effects += 1
+            if let factor = fx.capacity { setCapacity(node: node, factor: factor) }
+            if fx.staleRead { stats.nodes[node].staleReads += 1 }
+            if fx.truncated { stats.nodes[node].truncated += 1 }
+            stats.nodes[node].retainedBytes += fx.retainedBytes
+            stats.nodes[node].anomalies += fx.anomalies
+            if fx.extraAttempts > 0 || fx.backgroundTasks > 0 { spawnBackground(node: node, fx) }
+            if let status = fx.throttleStatus {
+                complete(c, Outcome(cause: .throttled, status: status))
+                return c
+            }
+            if fx.drop {
+                if fx.dropAfter > 0 {
+                    calls[c].plannedFailure = Outcome(.dropped)
+                    calls[c].failAfter = fx.dropAfter
+                    calls[c].phase = .serving
+                    events.schedule(after: fx.dropAfter, .serviceDone(c, calls.generation(c)))
+                } else {
+                    complete(c, Outcome(.dropped))
+                }
+                return c
+            }
+            var planned: Outcome? = nil
+            var after = 0.0
+            if let hang = fx.hang { planned = Outcome(.hang); after = hang }
+            else if let t = fx.timeout { planned = Outcome(.timeout); after = t }
+            else if let status = fx.errorStatus {
+                planned = Outcome(cause: .injected, status: status)
+                after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node])
+            } else if fx.diskFull, model.nodes[node].storesData {
+                planned = Outcome(cause: .diskFull, status: fx.diskFullStatus)
+            }
+            calls[c].plannedFailure = planned
+            calls[c].failAfter = after
+            calls[c].extraTime = fx.extraTime
+            calls[c].forcedMiss = fx.cacheMiss
+            calls[c].extraQueries = Int32(fx.extraQueries)
+        }
+        switch stations[node].admit(c, at: now) {
+        case .serve:
+            calls[c].holdsServer = true
+            beginService(c)
+        case .queued:
+            break
+        case .rejected:
+            complete(c, Outcome(.queueFull))
+        }
+        return c
+    }
+
+    /// The call holds a server: schedule the end of its own processing.
+    mutating func beginService(_ c: Int32) {
+        let node = Int(calls[c].node)
+        calls[c].phase = .serving
+        let waited = now - calls[c].arrived
+        if waited > 0 {
+            stats.nodes[node].queueWait += waited
+            stats.nodes[node].queueWaits += 1
+        }
+        if calls[c].publishedAt >= 0 {
+            stats.nodes[node].consumed += 1
+            stats.nodes[node].lagSum += now - calls[c].publishedAt
+            let e = Int(calls[c].via)
+            let (published, t) = (calls[c].publishedAt, now)
+            if e >= 0 { brokers[e]?.startConsuming(publishedAt: published, now: t) }
+        }
+        let duration: Double
+        if calls[c].plannedFailure != nil {
+            duration = calls[c].failAfter
+        } else if calls[c].extraTime < 0 {
+            duration = -calls[c].extraTime   // background work with a fixed cost
+        } else {
+            let n = model.nodes[node]
+            if n.errorRate > 0, nodeRandom[node].nextUnit() < n.errorRate {
+                calls[c].plannedFailure = Outcome(cause: .error, status: n.errorStatus)
+                duration = failingSamplers[node].sample(&nodeRandom[node])
+            } else {
+                duration = serviceSamplers[node].sample(&nodeRandom[node]) + calls[c].extraTime
+            }
+        }
+        stats.nodes[node].serviceTime += duration
+        events.schedule(after: duration, .serviceDone(c, calls.generation(c)))
+    }
+
+    /// The node finished its own processing: fail as planned, or make its calls.
+    mutating func serviceDone(_ c: Int32) {
+        if let failure = calls[c].plannedFailure {
+            complete(c, failure)
+            return
+        }
+        let node = Int(calls[c].node)
+        if calls[c].extraTime < 0 {
+            complete(c, .ok)   // background work makes no calls
+            return
+        }
+        if caches[node] != nil {
+            calls[c].cacheKey = caches[node]!.drawKey(&nodeRandom[node])
+            if let lookup = model.nodes[node].cacheLookupEdge {
+                calls[c].phase = .lookingUp
+                startExchange(caller: c, edge: lookup, isLookup: true)
+                return
+            }
+            decideCache(c, forcedMiss: calls[c].forcedMiss)
+            return
+        }
+        if let balancer = balancers[node] {
+            let edges = model.nodes[node].syncEdges
+            var b = balancer
+            let pick = b.choose(count: edges.count, &nodeRandom[node]) { edgeInFlight[edges[$0]] }
+            balancers[node] = b
+            calls[c].chosenEdge = Int32(edges[pick])
+        }
+        startCalls(c)
+    }
+
+    /// A cache lookup's answer: a fresh entry is a hit; otherwise the backend is
+    /// queried (or, coalesced, the call waits for the query in flight).
+    mutating func decideCache(_ c: Int32, forcedMiss: Bool) {
+        let node = Int(calls[c].node)
+        let key = calls[c].cacheKey
+        if !forcedMiss, caches[node]!.isFresh(key, at: now) {
+            caches[node]!.hits += 1
+            calls[c].cacheHit = true
+            startCalls(c)
+            return
+        }
+        switch caches[node]!.miss(key, call: c, forced: forcedMiss) {
+        case .queryBackend:
+            calls[c].fillsCache = true
+            startCalls(c)
+        case .waitForInFlight:
+            calls[c].phase = .waitingForFill
+        }
+    }
+
+    /// Whether the call should use `edge` in its calling phase.
+    @inline(__always)
+    func uses(_ c: Int32, edge: Int) -> Bool {
+        let call = calls[c]
+        let node = model.nodes[Int(call.node)]
+        if call.chosenEdge >= 0 { return edge == Int(call.chosenEdge) }
+        if let lookup = node.cacheLookupEdge, edge == lookup { return false }
+        if call.cacheHit, node.cacheBackendEdges.contains(edge) { return false }
+        return true
+    }
+
+    /// Starts the calling phase according to the node's fan-out.
+    mutating func startCalls(_ c: Int32) {
+        calls[c].phase = .calling
+        let node = Int(calls[c].node)
+        let edges = model.nodes[node].syncEdges
+        if model.nodes[node].fanOut == .parallel, calls[c].chosenEdge < 0 {
+            var started: Int32 = 0
+            for e in edges where uses(c, edge: e) { started += 1 }
+            guard started > 0 else { complete(c, .ok); return }
+            calls[c].pending = started
+            for e in edges where uses(c, edge: e) { startExchange(caller: c, edge: e, isLookup: false) }
+            return
+        }
+        calls[c].stage = 0
+        continueSequence(c)
+    }
+
+    /// Sequential and failover fan-out: call the next edge in order, or finish.
+    mutating func continueSequence(_ c: Int32) {
+        let node = Int(calls[c].node)
+        let edges = model.nodes[node].syncEdges
+        var i = Int(calls[c].stage)
+        while i < edges.count, !uses(c, edge: edges[i]) { i += 1 }
+        guard i < edges.count else {
+            complete(c, calls[c].failure ?? .ok)
+            return
+        }
+        calls[c].stage = Int32(i)
+        startExchange(caller: c, edge: edges[i], isLookup: false)
+    }
+
+    /// An exchange of call `c` ended (after its retries) with `outcome`.
+    mutating func exchangeResolved(_ c: Int32, outcome: Outcome, isLookup: Bool, lookupMissed: Bool) {
+        if isLookup {
+            if outcome.failed {
+                // The cache server failed: treat it as a miss and go to the backend.
+                decideCache(c, forcedMiss: true)
+            } else {
+                decideCache(c, forcedMiss: calls[c].forcedMiss || lookupMissed)
+            }
+            return
+        }
+        let node = Int(calls[c].node)
+        if model.nodes[node].fanOut == .parallel, calls[c].chosenEdge < 0 {
+            if outcome.failed, calls[c].failure == nil { calls[c].failure = outcome }
+            calls[c].pending -= 1
+            if calls[c].pending == 0 { complete(c, calls[c].failure ?? .ok) }
+            return
+        }
+        if model.nodes[node].fanOut == .failover, calls[c].chosenEdge < 0 {
+            if !outcome.failed { complete(c, .ok); return }
+            calls[c].failure = outcome
+            calls[c].stage += 1
+            continueSequence(c)
+            return
+        }
+        if outcome.failed {
+            complete(c, outcome)
+            return
+        }
+        calls[c].stage += 1
+        continueSequence(c)
+    }
+
+    /// The call is over: free its server, refill the cache, publish its async
+    /// messages, tell whoever waits, and release it.
+    mutating func complete(_ c: Int32, _ outcome: Outcome) {
+        let node = Int(calls[c].node)
+        let call = calls[c]
+        calls[c].phase = .done
+        if call.fillsCache {
+            let waiters = caches[node]!.fill(call.cacheKey, at: now, succeeded: !outcome.failed, &nodeRandom[node])
+            for w in waiters where calls[w].phase == .waitingForFill {
+                if outcome.failed {
+                    complete(w, outcome)
+                } else {
+                    calls[w].cacheHit = true
+                    startCalls(w)
+                }
+            }
+        }
+        if !outcome.failed {
+            stats.nodes[node].succeeded += 1
+            for e in model.nodes[node].asyncEdges { publish(edge: e, from: c) }
+        } else {
+            stats.nodes[node].failed += 1
+            stats.nodes[node].causes[outcome.cause.rawValue] += 1
+        }
+        stats.nodeLatency[node].record(now - call.arrived)
+        closeSpan(c, outcome)
+
+        switch call.role {
+        case .child:
+            if call.exchange >= 0, exchanges[call.exchange].token == call.exchangeToken {
+                attemptFinished(call.exchange, outcome, lookupMissed: call.forcedMiss)
+            }
+        case .root:
+            if requests.isCurrent(call.request, call.requestGeneration) {
+                finishRequest(call.request, outcome)
+            }
+        case .detached:
+            break
+        }
+        calls.release(c)
+        if call.holdsServer { serverFreed(node: node) }
+    }
+
+    /// Hands a freed server to the next waiting call that is still wanted.
+    mutating func serverFreed(node: Int) {
+        while let next = stations[node].release(at: now) {
+            if model.deadlinePropagation, calls[next].deadline <= now {
+                // Its caller gave up while it waited: skip the work entirely.
+                complete(next, Outcome(.deadlineExceeded))
+                continue
+            }
+            calls[next].holdsServer = true
+            beginService(next)
+            return
+        }
+    }
+
+    /// A capacity effect: scale the node's servers and the pools that call it.
+    mutating func setCapacity(node: Int, factor: Double) {
+        for c in stations[node].setCapacityFactor(factor, at: now) {
+            calls[c].holdsServer = true
+            beginService(c)
+        }
+        for e in poolsInto[node] {
+            let granted = pools[e]!.setCapacityFactor(factor, at: now)
+            for g in granted { connectionGranted(g.exchange, waited: g.waited) }
+        }
+    }
+
+    /// Retry and fanout effects add work nobody waits for: extra attempts of a
+    /// retrying caller (full requests, calls included) and background tasks of
+    /// a fixed cost. They skip scenario effects, or a retry effect would feed itself.
+    mutating func spawnBackground(node: Int, _ fx: EffectSummary) {
+        for _ in 0..<min(fx.extraAttempts, 100) { admitDetached(node: node, fixedCost: nil) }
+        let cost = fx.backgroundSeconds > 0 ? fx.backgroundSeconds : serviceSamplers[node].mean
+        for _ in 0..<min(fx.backgroundTasks, 1000) { admitDetached(node: node, fixedCost: cost) }
+    }
+
+    mutating func admitDetached(node: Int, fixedCost: Double?) {
+        var record = CallRecord(node: Int32(node), role: .detached, phase: .waitingServer, request: -1,
+                                requestGeneration: 0, arrived: now, deadline: .infinity)
+        if let fixedCost { record.extraTime = -max(fixedCost, 1e-12) }
+        let c = calls.allocate(record)
+        stats.nodes[node].arrivals += 1
+        switch stations[node].admit(c, at: now) {
+        case .serve: calls[c].holdsServer = true; beginService(c)
+        case .queued: break
+        case .rejected: complete(c, Outcome(.queueFull))
+        }
+    }
+
+    // MARK: async edges
+
+    mutating func publish(edge e: Int, from c: Int32) {
+        stats.edges[e].published += 1
+        brokers[e]?.publish()
+        events.schedule(after: model.edges[e].delay, .deliver(Int32(e)))
+    }
+
+    mutating func deliver(edge e: Int) {
+        let edge = model.edges[e]
+        arrive(node: edge.to, role: .detached, edge: e, exchange: -1, exchangeToken: 0, request: -1,
+               requestGeneration: 0, deadline: .infinity, parentSpan: -1, attempt: 1, publishedAt: now - edge.delay)
+    }
+}
