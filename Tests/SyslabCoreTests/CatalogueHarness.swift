@@ -63,3 +63,10 @@ func quantile(_ values: [Double], _ q: Double) -> Double {
 func seconds(_ effects: [Effect], _ kind: EffectKind) -> Double {
     effects.filter { $0.kind == kind }.reduce(0) { $0 + $1.seconds }
 }
+
+/// Effects equal up to floating-point rounding in seconds and amount.
+func same(_ a: [Effect], _ b: [Effect], tolerance: Double = 1e-9) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy {
+        $0.kind == $1.kind && $0.status == $1.status && abs($0.seconds - $1.seconds) <= tolerance && abs($0.amount - $1.amount) <= tolerance
+    }
+}
