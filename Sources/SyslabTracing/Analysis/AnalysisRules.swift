@@ -92,12 +92,17 @@ extension AnalysisContext {
             let k = key(spans[i])
             if let g = byNode.firstIndex(where: { $0.0 == k }) { byNode[g].1.append(i) } else { byNode.append((k, [i])) }
         }
-        let answer = status(rootSpan).map { "\($0)" } ?? "success"
         return byNode.map { _, members in
             let s = spans[members[0]]
+            // Who acknowledged: the span nearest the caller on the way to the consumer that answered 202, else the root.
+            var ancestors: [Int] = []
+            var a = parent(members[0])
+            while let x = a { ancestors.append(x); a = parent(x) }
+            let acknowledger = ancestors.reversed().first { status(spans[$0]) == 202 } ?? root
+            let answer = status(spans[acknowledger]).map { "\($0)" } ?? "success"
             return Finding(
                 rule: "async-failure-after-ack", severity: .high,
-                title: "\(rootSpan.service) answered \(answer) but \(name(s)) failed afterwards",
+                title: "\(spans[acknowledger].service) answered \(answer) but \(name(s)) failed afterwards",
                 detail: "\(s.service) consumed the message \(fmt(ms(s.startUnixNano) - ms(rootSpan.endUnixNano))) after the response and failed (\(s.status.message)). The caller believes the work succeeded.",
                 spans: members.map { spans[$0] } + [rootSpan], tips: Advice.asyncFailure.tips, fixes: Advice.asyncFailure.fixes,
                 metrics: ["failed_attempts": Double(members.count)])
