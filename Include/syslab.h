@@ -175,6 +175,138 @@ int syslab_registry_load_lua(syslab_registry *r, const char *path);
  * names it in error messages. */
 int syslab_registry_load_lua_string(syslab_registry *r, const char *code, const char *chunk_name);
 
+/* ------------------------------------------------------------------------ */
+/* Topologies and traces                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The tracing lab: 40 component kinds, topologies (components joined by sync
+ * calls and async messages, docs/topology.md), 43 built-in templates with
+ * success/slow/error variants plus custom templates on disk, a deterministic
+ * trace generator, exporters (OTLP JSON, Jaeger JSON, Zipkin v2 JSON), views
+ * (text waterfall, SVG, spans table) and analysis (docs/traces.md).
+ */
+
+/* Custom templates stored in a directory, plus the read-only built-ins. Opaque. */
+typedef struct syslab_templates syslab_templates;
+
+/*
+ * The component catalogue as JSON: {"version":1,"categories":[{"id","title",
+ * "components":[{"id","name","category","span_kind","protocol","operation",
+ * "attributes","latency_ms":{"healthy","slow","failing"},"failure","summary"}]}]}.
+ * *out_json is owned (free with syslab_string_free). out_json NULL:
+ * SYSLAB_EINVAL. Thread-safe.
+ */
+int syslab_components_json(char **out_json);
+
+/*
+ * Parses and validates a topology given as JSON. On success, if
+ * out_normalized_json is not NULL, it receives the topology with every
+ * default filled in (owned). Errors name the member at fault:
+ * SYSLAB_ENOTFOUND (unknown component kind, dangling edge), SYSLAB_EEXISTS
+ * (duplicate node or edge id), SYSLAB_EINVAL (cycle of sync calls, no single
+ * entry, unreachable node, unknown member, NULL topology_json), SYSLAB_ERANGE,
+ * SYSLAB_ETYPE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ELIMIT. Thread-safe.
+ */
+int syslab_topology_validate(const char *topology_json, char **out_normalized_json);
+
+/*
+ * Opens the template store in `directory` (created on the first write), or,
+ * when directory is NULL, in $SYSLAB_HOME/templates, else
+ * $XDG_DATA_HOME/syslab/templates, else ~/.local/share/syslab/templates.
+ * On success *out is a handle to release with syslab_templates_free; on error
+ * *out is NULL. Errors: SYSLAB_EINVAL (out NULL, no directory can be
+ * determined), SYSLAB_EUTF8. Thread-safe.
+ */
+int syslab_templates_open(syslab_templates **out, const char *directory);
+
+/* Releases a template store handle. NULL-safe. Must not race with other calls on it. */
+void syslab_templates_free(syslab_templates *t);
+
+/*
+ * Every template as JSON: {"directory": path, "templates": [{"id", "name",
+ * "description", "uses", "builtin", "variants": {"success"|"slow"|"error":
+ * {"title", "story"}}}], "problems": [{"file", "message"}]}. Built-ins come
+ * first. A corrupt custom file is listed under "problems" and the others
+ * still load. *out_json is owned. Errors: SYSLAB_EINVAL, SYSLAB_EIO.
+ * Thread-safe (all syslab_templates_* calls on one handle are serialised).
+ */
+int syslab_templates_list_json(syslab_templates *t, char **out_json);
+
+/*
+ * One template (built-in or custom) as JSON: {"id", "name", "description",
+ * "uses", "topology", "variants", "builtin"}. *out_json is owned.
+ * Errors: SYSLAB_EINVAL (NULL, bad id), SYSLAB_ENOTFOUND, SYSLAB_ECORRUPT
+ * (its file is corrupt; the message names the file and the fault),
+ * SYSLAB_EIO. Thread-safe.
+ */
+int syslab_templates_get_json(syslab_templates *t, const char *id, char **out_json);
+
+/*
+ * Adds a custom template from JSON (the form syslab_templates_get_json
+ * returns; "variants" is optional: missing ones are derived). Written
+ * atomically. Errors: SYSLAB_EEXISTS (id taken), SYSLAB_EINVAL (built-in id,
+ * invalid template; the message names the member), SYSLAB_ENOTFOUND,
+ * SYSLAB_ERANGE, SYSLAB_ETYPE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_EIO.
+ * Thread-safe.
+ */
+int syslab_templates_create(syslab_templates *t, const char *template_json);
+
+/* Replaces an existing custom template (built-ins are read-only: SYSLAB_EINVAL;
+ * unknown id: SYSLAB_ENOTFOUND). Other errors as syslab_templates_create. Thread-safe. */
+int syslab_templates_update(syslab_templates *t, const char *template_json);
+
+/* Deletes a custom template (even a corrupt one). Errors: SYSLAB_EINVAL (NULL,
+ * built-in), SYSLAB_ENOTFOUND, SYSLAB_EIO. Thread-safe. */
+int syslab_templates_delete(syslab_templates *t, const char *id);
+
+/*
+ * A template (built-in or custom) as indented JSON to share; importing it
+ * elsewhere recreates it (a built-in must get a new "id" first).
+ * *out_json is owned. Errors as syslab_templates_get_json. Thread-safe.
+ */
+int syslab_templates_export(syslab_templates *t, const char *id, char **out_json);
+
+/* Stores exported template JSON as a custom template; with overwrite != 0 an
+ * existing custom template with the same id is replaced (else SYSLAB_EEXISTS).
+ * Errors as syslab_templates_create. Thread-safe. */
+int syslab_templates_import(syslab_templates *t, const char *template_json, int overwrite);
+
+/*
+ * Generates one trace and writes it in `format`. request_json:
+ *   {"template": "simple", "variant": "success"|"slow"|"error", "seed": 42}
+ * or {"topology": {...}, "variant": "error" or {"nodes": {...}, "edges": {...}}},
+ * with optional "start_time_unix_nano" (decimal string; default
+ * 2025-01-01T00:00:00Z) and "max_spans" (default and limit 50000). The same
+ * request and seed give the same bytes. `t` (may be NULL: built-ins only)
+ * resolves custom template ids. `r` (may be NULL) is a registry whose active
+ * scenarios shape the spans: each span asks it with route/method of the
+ * topology, component = the node's kind and tags = [node id,
+ * "template:<id>", "variant:<name>"] (delay adds latency; error, throttle,
+ * timeout, hang and drop fail the span).
+ * format (NULL = "trace-json"): "trace-json" (readable back by
+ * syslab_trace_render), "otlp-json" (ExportTraceServiceRequest, OTLP/JSON
+ * encoding), "jaeger-json" (Jaeger UI upload format), "zipkin-json" (Zipkin v2
+ * span list), "waterfall" (text), "svg", "spans-table", "analysis-json",
+ * "analysis-text". options_json (may be NULL): {"width": 10-400, "color":
+ * bool, "ascii": bool} for waterfall, {"pixel_width": 400-10000} for svg,
+ * {"pretty": bool} for trace-json and analysis-json.
+ * *out is owned. Errors: SYSLAB_EINVAL (NULL request or out, unknown format
+ * or member), SYSLAB_ENOTFOUND (unknown template), SYSLAB_ECORRUPT,
+ * SYSLAB_ERANGE, SYSLAB_ETYPE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ELIMIT
+ * (more spans than max_spans). Thread-safe.
+ */
+int syslab_trace_generate(syslab_templates *t, syslab_registry *r, const char *request_json,
+                          const char *format, const char *options_json, char **out);
+
+/*
+ * Writes a trace given in the "trace-json" form in another format (same
+ * formats and options as syslab_trace_generate). *out is owned.
+ * Errors: SYSLAB_EINVAL (NULL, malformed trace, unknown format), SYSLAB_EJSON,
+ * SYSLAB_ETYPE, SYSLAB_ERANGE, SYSLAB_EUTF8. Thread-safe.
+ */
+int syslab_trace_render(const char *trace_json, const char *format, const char *options_json, char **out);
+
 #ifdef __cplusplus
 }
 #endif
