@@ -25,6 +25,7 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "array", markArray)
         LuaSupport.setFunction(L, "clock", clock)
         LuaSimulation.register(L)
+        LuaTracing.register(L)
         return 1
     }
 

@@ -8,6 +8,12 @@ public enum AttributeValue: Sendable, Equatable, Hashable {
     case double(Double)
     case bool(Bool)
 
+    /// A number as an int when it is whole, else a double: the form it has
+    /// after a trip through JSON, so traces read back unchanged.
+    public static func number(_ d: Double) -> AttributeValue {
+        d == d.rounded() && abs(d) < 9.0e15 ? .int(Int64(d)) : .double(d)
+    }
+
     /// The value as text, for tag maps (Zipkin) and terminal views.
     public var text: String {
         switch self {

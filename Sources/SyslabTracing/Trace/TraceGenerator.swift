@@ -246,12 +246,12 @@ struct TraceWalk {
             guard let f = out.failure, attempt <= edge.retries, f.retryable else { return out }
             if f.timedOut {
                 events.append(event("timeout", at: out.end, ["target": .string(target.label),
-                                                              "timeout_ms": .double(edge.timeoutMs ?? 0)]))
+                                                              "timeout_ms": .number(edge.timeoutMs ?? 0)]))
             }
             let backoff = edge.retryBackoffMs * Double(1 << (attempt - 1))
             attempt += 1
             events.append(event("retry", at: out.end, ["target": .string(target.label), "attempt": .int(Int64(attempt)),
-                                                        "backoff_ms": .double(backoff)]))
+                                                        "backoff_ms": .number(backoff)]))
             attemptStart = out.end + backoff
         }
     }
@@ -363,10 +363,10 @@ struct TraceWalk {
         // Where the call came from, so analysis can work from the trace alone.
         set("syslab.node", .string(node.id))
         set("syslab.component", .string(node.kind))
-        set("syslab.baseline_ms", .double(node.effectiveLatency.healthy.mean))
+        set("syslab.baseline_ms", .number(node.effectiveLatency.healthy.mean))
         if let edge {
             set("syslab.call.mode", .string(edge.mode.rawValue))
-            if let timeout = edge.timeoutMs { set("syslab.call.timeout_ms", .double(timeout)) }
+            if let timeout = edge.timeoutMs { set("syslab.call.timeout_ms", .number(timeout)) }
             if edge.retries > 0 { set("syslab.call.retries", .int(Int64(edge.retries))) }
             if edge.fallback { set("syslab.call.fallback", true) }
         }
@@ -377,7 +377,7 @@ struct TraceWalk {
 
         var allEvents = influence.events.map { scenario, effect in
             event("syslab.scenario", at: start, ["scenario": .string(scenario), "effect": .string(effect.kind.name),
-                                                  "seconds": .double(effect.seconds), "status": .int(Int64(effect.status))])
+                                                  "seconds": .number(effect.seconds), "status": .int(Int64(effect.status))])
         }
         allEvents += events
         if let failure, failure.origin == node.id || failure.timedOut && attributes.contains(where: { $0.key == "syslab.call.timeout_ms" }) {
@@ -385,6 +385,8 @@ struct TraceWalk {
                                                            "exception.message": .string(failure.message)]))
         }
 
+        // Sorted keys: stable output, and the same order after a trip through trace-json.
+        attributes.sort { $0.key < $1.key }
         var kind = async ? SpanKind.consumer : component.spanKind
         if !async, kind == .consumer { kind = .server } // a worker called directly answers a request
         let parent = spans[index].parentSpanId
