@@ -160,6 +160,8 @@ public struct SimulationResult: Sendable {
     public var latency: Percentiles
     /// From when each request was actually sent.
     public var uncorrectedLatency: Percentiles
+    public var latencyHistogram: LatencyHistogram
+    public var uncorrectedHistogram: LatencyHistogram
     public var components: [ComponentReport]
     public var edges: [EdgeReport]
     public var phases: [PhaseReport]
@@ -176,6 +178,11 @@ public struct SimulationResult: Sendable {
     public var warnings: [String]
     /// Wall-clock seconds the run took (set by whoever timed it).
     public var wallSeconds: Double = 0
+
+    /// Any percentile (0...100) of request latency, in seconds.
+    public func latencyPercentile(_ p: Double, corrected: Bool = true) -> Double {
+        corrected ? latencyHistogram.percentile(p) : uncorrectedHistogram.percentile(p)
+    }
 
     public var failureRate: Double { completed == 0 ? 0 : Double(failed) / Double(completed) }
     public var throughput: Double { duration > 0 ? Double(completed) / duration : 0 }

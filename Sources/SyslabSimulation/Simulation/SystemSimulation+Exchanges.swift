@@ -44,7 +44,7 @@ extension SystemSimulation {
                 pools[e]!.enqueue(x, at: now)
                 exchanges[x].state = .waitingConnection
                 exchanges[x].holdsConnection = false
-                events.schedule(after: pools[e]!.config.waitTimeout, .poolTimeout(x, exchanges[x].token))
+                events.schedule(after: pools[e]!.config.waitTimeout, lane: Lanes.poolTimeout(e), .poolTimeout(x, exchanges[x].token))
                 return
             }
             stats.edges[e].poolWaits += 1
@@ -74,7 +74,7 @@ extension SystemSimulation {
     /// Sends the attempt to the callee (arrives at once: network time is part of the callee's latency).
     mutating func send(_ x: Int32) {
         let e = Int(exchanges[x].edge)
-        let edge = model.edges[e]
+        let timeout = model.edges[e].timeout
         let caller = exchanges[x].caller
         exchanges[x].state = .inFlight
         edgeInFlight[e] += 1
@@ -82,12 +82,12 @@ extension SystemSimulation {
         if exchanges[x].attempt > 1 { stats.edges[e].retries += 1 }
         var deadline = Double.infinity
         if model.deadlinePropagation {
-            deadline = min(calls[caller].deadline, edge.timeout.map { now + $0 } ?? .infinity)
+            deadline = min(calls[caller].deadline, timeout.map { now + $0 } ?? .infinity)
         }
         let t = exchanges[x].token
-        if let timeout = edge.timeout { events.schedule(after: timeout, .edgeTimeout(x, t)) }
+        if let timeout { events.schedule(after: timeout, lane: Lanes.edgeTimeout(e), .edgeTimeout(x, t)) }
         let callerCall = calls[caller]
-        let child = arrive(node: edge.to, role: .child, edge: e, exchange: x, exchangeToken: t,
+        let child = arrive(node: model.edges[e].to, role: .child, edge: e, exchange: x, exchangeToken: t,
                            request: callerCall.request, requestGeneration: callerCall.requestGeneration,
                            deadline: deadline, parentSpan: callerCall.span, attempt: exchanges[x].attempt)
         // The child may already have finished (rejected at once); only a live one is tracked.
@@ -112,7 +112,6 @@ extension SystemSimulation {
     /// repeat or resolve.
     mutating func attemptFinished(_ x: Int32, _ outcome: Outcome, lookupMissed: Bool) {
         let e = Int(exchanges[x].edge)
-        let edge = model.edges[e]
         if exchanges[x].state == .inFlight { edgeInFlight[e] -= 1 }
         exchanges[x].state = .idle
         exchanges[x].token = token()   // any timer of this attempt is now stale
@@ -130,21 +129,22 @@ extension SystemSimulation {
         }
         if outcome.failed {
             let caller = exchanges[x].caller
-            let retryable = outcome.cause.isRetryable(status: outcome.status, retryOnThrottle: edge.retry.retryOnThrottle)
+            let retryable = outcome.cause.isRetryable(status: outcome.status, retryOnThrottle: model.edges[e].retry.retryOnThrottle)
             let deadlineLeft = !model.deadlinePropagation || calls[caller].deadline > now
-            if retryable, Int(exchanges[x].attempt) <= edge.retry.retries, deadlineLeft {
+            if retryable, Int(exchanges[x].attempt) <= model.edges[e].retry.retries, deadlineLeft {
                 if budgets[e].tryWithdraw() {
                     exchanges[x].attempt += 1
                     exchanges[x].state = .backingOff
-                    let wait = edge.retry.delay(beforeAttempt: Int(exchanges[x].attempt), &retryRandom)
+                    let wait = model.edges[e].retry.delay(beforeAttempt: Int(exchanges[x].attempt), &retryRandom)
                     events.schedule(after: wait, .retry(x, exchanges[x].token))
                     return
                 }
                 stats.edges[e].retryBudgetDenied += 1
             }
-            if edge.fallback {
+            if model.edges[e].fallback {
                 stats.edges[e].fallbacks += 1
-                resolve(x, .ok)
+                // A failed cache lookup absorbed by a fallback is still a miss.
+                resolve(x, .ok, lookupMissed: exchanges[x].isLookup)
             } else {
                 stats.edges[e].failures += 1
                 resolve(x, outcome)

@@ -43,6 +43,7 @@ extension SystemSimulation {
             statuses: stats.statuses, droppedIterations: stats.droppedIterations, delayedIterations: stats.delayedIterations,
             interrupted: stats.interrupted, peakInFlight: stats.inFlightPeak,
             latency: Percentiles(stats.latency), uncorrectedLatency: Percentiles(stats.uncorrected),
+            latencyHistogram: stats.latency, uncorrectedHistogram: stats.uncorrected,
             components: whole, edges: edgeReports(from: start, to: end), phases: phases, series: stats.rows,
             nodeIds: model.nodes.map(\.id), poolEdgeIds: model.edges.filter { $0.pool != nil }.map(\.id),
             cacheNodeIds: model.nodes.filter { $0.cache != nil }.map(\.id), edgeIds: model.edges.map(\.id),

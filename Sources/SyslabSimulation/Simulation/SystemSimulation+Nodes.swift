@@ -59,7 +59,7 @@ extension SystemSimulation {
             else if let t = fx.timeout { planned = Outcome(.timeout); after = t }
             else if let status = fx.errorStatus {
                 planned = Outcome(cause: .injected, status: status)
-                after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node])
+                after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node]) + fx.extraTime
             } else if fx.diskFull, model.nodes[node].storesData {
                 planned = Outcome(cause: .diskFull, status: fx.diskFullStatus)
             }
@@ -103,9 +103,9 @@ extension SystemSimulation {
         } else if calls[c].extraTime < 0 {
             duration = -calls[c].extraTime   // background work with a fixed cost
         } else {
-            let n = model.nodes[node]
-            if n.errorRate > 0, nodeRandom[node].nextUnit() < n.errorRate {
-                calls[c].plannedFailure = Outcome(cause: .error, status: n.errorStatus)
+            let errorRate = model.nodes[node].errorRate
+            if errorRate > 0, nodeRandom[node].nextUnit() < errorRate {
+                calls[c].plannedFailure = Outcome(cause: .error, status: model.nodes[node].errorStatus)
                 duration = failingSamplers[node].sample(&nodeRandom[node])
             } else {
                 duration = serviceSamplers[node].sample(&nodeRandom[node]) + calls[c].extraTime
@@ -169,11 +169,12 @@ extension SystemSimulation {
     /// Whether the call should use `edge` in its calling phase.
     @inline(__always)
     func uses(_ c: Int32, edge: Int) -> Bool {
-        let call = calls[c]
-        let node = model.nodes[Int(call.node)]
-        if call.chosenEdge >= 0 { return edge == Int(call.chosenEdge) }
-        if let lookup = node.cacheLookupEdge, edge == lookup { return false }
-        if call.cacheHit, node.cacheBackendEdges.contains(edge) { return false }
+        let chosen = calls[c].chosenEdge
+        if chosen >= 0 { return edge == Int(chosen) }
+        let node = Int(calls[c].node)
+        guard model.nodes[node].cache != nil else { return true }
+        if let lookup = model.nodes[node].cacheLookupEdge, edge == lookup { return false }
+        if calls[c].cacheHit, model.nodes[node].cacheBackendEdges.contains(edge) { return false }
         return true
     }
 
@@ -337,12 +338,19 @@ extension SystemSimulation {
     mutating func publish(edge e: Int, from c: Int32) {
         stats.edges[e].published += 1
         brokers[e]?.publish()
-        events.schedule(after: model.edges[e].delay, .deliver(Int32(e)))
+        events.schedule(after: model.edges[e].delay, lane: Lanes.delivery(e, edges: model.edges.count), .deliver(Int32(e)))
     }
 
     mutating func deliver(edge e: Int) {
-        let edge = model.edges[e]
-        arrive(node: edge.to, role: .detached, edge: e, exchange: -1, exchangeToken: 0, request: -1,
-               requestGeneration: 0, deadline: .infinity, parentSpan: -1, attempt: 1, publishedAt: now - edge.delay)
+        arrive(node: model.edges[e].to, role: .detached, edge: e, exchange: -1, exchangeToken: 0, request: -1,
+               requestGeneration: 0, deadline: .infinity, parentSpan: -1, attempt: 1, publishedAt: now - model.edges[e].delay)
     }
+}
+
+/// FIFO timer lanes of the event queue, one per fixed delay.
+enum Lanes {
+    static let clientTimeout = 0
+    static func edgeTimeout(_ e: Int) -> Int { 1 + 3 * e }
+    static func poolTimeout(_ e: Int) -> Int { 2 + 3 * e }
+    static func delivery(_ e: Int, edges: Int) -> Int { 3 + 3 * e }
 }

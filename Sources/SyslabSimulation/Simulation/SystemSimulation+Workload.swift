@@ -123,6 +123,14 @@ extension SystemSimulation {
     // MARK: requests
 
     mutating func startRequest(intended: Double, vu: Int32) {
+        if let hook = requestHook {
+            guard let go = hook() else { aborted = true; return }
+            if !go {
+                stats.droppedIterations += 1
+                if vu >= 0 { vuFinished(vu) }
+                return
+            }
+        }
         var record = RequestRecord(intended: intended, sent: now, vu: vu)
         if options.headSampling > 0, samplingRandom.nextUnit() < options.headSampling {
             record.headSampled = true
@@ -133,7 +141,7 @@ extension SystemSimulation {
         stats.requestsStarted += 1
         stats.inFlightPeak = max(stats.inFlightPeak, requests.live)
         if record.traced { beginTrace(r) }
-        events.schedule(after: workload.timeout, .clientTimeout(r, generation))
+        events.schedule(after: workload.timeout, lane: Lanes.clientTimeout, .clientTimeout(r, generation))
         let deadline = model.deadlinePropagation ? now + workload.timeout : .infinity
         let root = arrive(node: model.entry, role: .root, edge: -1, exchange: -1, exchangeToken: 0,
                           request: r, requestGeneration: generation, deadline: deadline, parentSpan: -1, attempt: 1)
@@ -157,6 +165,10 @@ extension SystemSimulation {
         stats.recordRequest(intended: request.intended, sent: request.sent, now: now, outcome: outcome)
         if request.traced { endTrace(r, outcome) }
         requests.release(r)
+        if let hook = responseHook, !hook(outcome.status, now - request.intended, outcome.cause.name) {
+            aborted = true
+            return
+        }
         if request.vu >= 0 {
             vuFinished(request.vu)
         } else if let intended = backlog.popFirst() {

@@ -88,6 +88,16 @@ public struct SystemSimulation {
 
     // MARK: results
     var stats: RunStatistics
+    /// Called every few thousand events with the fraction of virtual time done.
+    public var progress: ((Double) -> Void)? = nil
+    /// Called as each iteration starts: true runs it, false skips it (counted
+    /// as dropped), nil aborts the run.
+    public var requestHook: (() -> Bool?)? = nil
+    /// Called as each request finishes with its status, latency (seconds, from
+    /// the intended start) and cause; false aborts the run.
+    public var responseHook: ((Int, Double, String) -> Bool)? = nil
+    /// Set when a hook aborted the run.
+    public internal(set) var aborted = false
 
     /// Builds a run. `registry` supplies the scenario catalogue (built-ins and
     /// any defined in Lua); the run enables scenarios on a private registry
@@ -155,11 +165,17 @@ public struct SystemSimulation {
         events.schedule(at: options.interval, .tick)
         events.schedule(at: workload.executor.duration, .stop)
 
+        var processed = 0
+        let total = max(workload.executor.duration, 1e-9)
         while let event = events.next() {
             if event.time > hardStop { break }
             dispatch(event.payload)
             if stopped && requests.live == 0 && backlog.isEmpty { break }
+            if aborted { break }
+            processed &+= 1
+            if processed & 0xFFFF == 0, let progress { progress(min(1, event.time / total)) }
         }
+        progress?(1)
         return finish()
     }
 

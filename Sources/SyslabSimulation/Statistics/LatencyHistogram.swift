@@ -49,6 +49,9 @@ public struct LatencyHistogram: Sendable {
 
     public var mean: Double { count == 0 ? 0 : sum / Double(count) }
 
+    /// Standard deviation in seconds (from the histogram, so within its precision).
+    public var standardDeviation: Double { count == 0 ? 0 : histogram.stdDeviation / 1e9 }
+
     /// The value at `percentile` (0...100) in seconds; 0 when empty.
     public func percentile(_ percentile: Double) -> Double {
         guard count > 0 else { return 0 }

@@ -2,12 +2,13 @@ import SyslabCore
 import SyslabTracing
 
 extension SystemModel {
-    static let configFields = ["topology", "nodes", "edges", "deadline_propagation"]
+    static let configFields = ["topology", "template", "nodes", "edges", "deadline_propagation"]
     static let nodeFields = ["servers", "queue", "service", "failing", "error_rate", "error_status", "balance", "rate_limit", "cache"]
     static let edgeFields = ["timeout", "retries", "retry", "pool", "breaker", "bulkhead", "fallback", "calls"]
 
     /// Reads a system:
     ///   { topology = {name=, route=, nodes={...}, edges={...}},          -- docs/topology.md
+    ///     (or template = "redis-cache": a built-in template's topology)
     ///     nodes = { api = {servers=16, queue=100, service={kind="exponential", mean="5ms"},
     ///                      error_rate=0, balance="round-robin", rate_limit={rate=, burst=},
     ///                      cache={keys=, zipf=, ttl=, ttl_jitter=, warm=, coalesce=, via=, backend=}} },
@@ -19,10 +20,21 @@ extension SystemModel {
     public init(config json: JSONValue, path: String = "system") throws {
         let o = try ConfigObject(json, path: path)
         try o.allowOnly(Self.configFields)
-        guard let topologyJSON = o.members["topology"], !topologyJSON.isNull else {
-            throw SyslabError.invalidArgument("\(path) needs 'topology' (nodes and edges; see docs/topology.md)")
+        let topology: Topology
+        if let id = try o.optionalString("template") {
+            guard !o.has("topology") else {
+                throw SyslabError.invalidArgument("\(path) gives both 'template' and 'topology'; use one")
+            }
+            guard let template = BuiltinTemplates.template(id) else {
+                throw SyslabError.notFound("\(path).template: unknown template '\(id)' (known: \(BuiltinTemplates.ids.joined(separator: ", ")))")
+            }
+            topology = template.topology
+        } else {
+            guard let topologyJSON = o.members["topology"], !topologyJSON.isNull else {
+                throw SyslabError.invalidArgument("\(path) needs 'topology' (nodes and edges; see docs/topology.md) or 'template' (a built-in template id)")
+            }
+            topology = try Topology.parse(topologyJSON, path: "\(path).topology")
         }
-        let topology = try Topology.parse(topologyJSON, path: "\(path).topology")
         try self.init(topology: topology,
                       nodes: try o.optionalObject("nodes"), edges: try o.optionalObject("edges"),
                       deadlinePropagation: try o.bool("deadline_propagation", default: false), path: path)
@@ -79,7 +91,7 @@ extension SystemModel {
             var model = NodeModel(
                 index: i, id: n.id, kind: n.kind,
                 servers: SystemModel.defaultServers(for: component), queueLimit: Int.max,
-                service: profile.healthy.scaled(by: 0.001), failing: profile.failing.scaled(by: 0.001),
+                service: profile.healthy.scaled(by: 0.001), failing: profile.healthy.scaled(by: 0.001),
                 errorRate: 0, errorStatus: component.failure.status == 0 ? 503 : component.failure.status,
                 fanOut: n.fanOut, balance: nil, rateLimit: nil, cache: nil,
                 syncEdges: outgoing.filter { topology.edges[$0].mode == .sync },
@@ -98,7 +110,8 @@ extension SystemModel {
                     }
                 }
                 model.service = try c.distribution("service", default: model.service)
-                model.failing = try c.distribution("failing", default: model.failing)
+                // Errors surface at the node's normal speed unless told otherwise.
+                model.failing = try c.distribution("failing", default: model.service)
                 model.errorRate = try c.number("error_rate", default: 0, in: 0...1)
                 model.errorStatus = try c.integer("error_status", default: model.errorStatus, in: 100...599)
                 if c.has("balance") {
@@ -139,7 +152,12 @@ extension SystemModel {
         if cache.backend.isEmpty {
             node.cacheBackendEdges = node.syncEdges.filter { $0 != node.cacheLookupEdge }
         } else {
-            node.cacheBackendEdges = try cache.backend.map { try edge(to: $0, role: "backend") }
+            for target in cache.backend { _ = try edge(to: target, role: "backend") }
+            // Miss-only: every call to a backend, and further calls to the cache
+            // server itself (writing the value back).
+            node.cacheBackendEdges = node.syncEdges.filter { e in
+                e != node.cacheLookupEdge && (cache.backend.contains(edges[e].to) || edges[e].to == cache.via)
+            }
         }
         if let lookup = node.cacheLookupEdge, node.cacheBackendEdges.contains(lookup) {
             throw SyslabError.invalidArgument("\(path): '\(cache.via!)' cannot be both the cache (via) and its backend")

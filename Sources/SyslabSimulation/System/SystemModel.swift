@@ -13,7 +13,8 @@ public struct NodeModel: Sendable {
     public var queueLimit: Int
     /// Its own processing time per request, in seconds (downstream calls come on top).
     public var service: Distribution
-    /// How long an injected or baseline error takes to surface, in seconds.
+    /// How long a baseline or injected error takes to surface, in seconds
+    /// (by default the service time: the node answers with an error as fast as with data).
     public var failing: Distribution
     /// Baseline fraction of requests that fail on their own.
     public var errorRate: Double
