@@ -176,6 +176,108 @@ int syslab_registry_load_lua(syslab_registry *r, const char *path);
 int syslab_registry_load_lua_string(syslab_registry *r, const char *code, const char *chunk_name);
 
 /* ------------------------------------------------------------------------ */
+/* Catalogue, metrics and decisions                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * What a scenario asks to happen to one request. docs/effects.md says, for
+ * each kind, how a host service applies it and how the simulator does.
+ * Values are stable; new kinds are only ever appended.
+ */
+typedef enum syslab_effect_kind {
+    SYSLAB_EFFECT_DELAY = 1,              /* wait `seconds`, then handle the request */
+    SYSLAB_EFFECT_ERROR = 2,              /* fail with HTTP `status` */
+    SYSLAB_EFFECT_THROTTLE = 3,           /* reject with `status` (429/503) and Retry-After `seconds` */
+    SYSLAB_EFFECT_DROP = 4,               /* close the connection without a response after `seconds`; log `status` */
+    SYSLAB_EFFECT_HANG = 5,               /* hold the request `seconds`, send nothing, then give up */
+    SYSLAB_EFFECT_TIMEOUT = 6,            /* the caller times out after `seconds` */
+    SYSLAB_EFFECT_TRUNCATE = 7,           /* send only the fraction `amount` (0..1) of the body */
+    SYSLAB_EFFECT_BANDWIDTH = 8,          /* cap throughput at `amount` bytes per second */
+    SYSLAB_EFFECT_EXTRA_QUERIES = 9,      /* issue `amount` extra backend queries of `seconds` each */
+    SYSLAB_EFFECT_LOCK_WAIT = 10,         /* wait `seconds` to acquire a lock */
+    SYSLAB_EFFECT_CAPACITY = 11,          /* reduce a pool/concurrency limit to the fraction `amount` */
+    SYSLAB_EFFECT_CACHE_MISS = 12,        /* treat the cache lookup as a miss */
+    SYSLAB_EFFECT_STALE_READ = 13,        /* serve data `seconds` old */
+    SYSLAB_EFFECT_CLOCK_OFFSET = 14,      /* shift the clock by `seconds` (may be negative) */
+    SYSLAB_EFFECT_CPU_BURN = 15,          /* burn CPU for `seconds` */
+    SYSLAB_EFFECT_MEMORY_RETENTION = 16,  /* retain `amount` bytes */
+    SYSLAB_EFFECT_DISK_FULL = 17,         /* fail writes with ENOSPC; answer `status` (507) */
+    SYSLAB_EFFECT_RETRY = 18,             /* `amount` extra attempts; the caller waits `seconds` longer */
+    SYSLAB_EFFECT_QUEUE_WAIT = 19,        /* wait `seconds` for a pooled resource */
+    SYSLAB_EFFECT_FANOUT = 20,            /* trigger `amount` async tasks of `seconds` each */
+    SYSLAB_EFFECT_LOST_WRITE = 21,        /* acknowledge the write but do not persist it */
+    SYSLAB_EFFECT_REORDER = 22,           /* deliver after `amount` later events, held `seconds` */
+    SYSLAB_EFFECT_INCONSISTENT_READ = 23  /* a repeated read sees `amount` phantom rows */
+} syslab_effect_kind;
+
+/* The snake_case name of an effect kind ("delay", "queue_wait", ...), or
+ * "unknown". Borrowed, static; never NULL. Thread-safe. */
+const char *syslab_effect_kind_name(int kind);
+
+/*
+ * One request, as a host service describes it to syslab_registry_decide.
+ * Every string is NUL-terminated UTF-8 and only borrowed for the call; NULL
+ * means "". `tags` points to `tag_count` strings (NULL when tag_count is 0).
+ * Pass route templates ("/orders/{id}") rather than raw paths: decisions
+ * reuse per-thread results for request shapes seen before, which is what
+ * keeps them allocation-free.
+ */
+typedef struct syslab_request {
+    const char *route;
+    const char *method;
+    const char *component;
+    const char *const *tags;
+    size_t tag_count;
+} syslab_request;
+
+/* One effect a decision hands out. Fields a kind does not use are 0. */
+typedef struct syslab_effect {
+    int kind;              /* a syslab_effect_kind */
+    int status;            /* HTTP status (error, throttle, disk_full, drop), else 0 */
+    double seconds;        /* durations, Retry-After, staleness, clock offset */
+    double amount;         /* fraction, bytes, bytes per second, counts */
+    const char *scenario;  /* the scenario's name; borrowed, valid until syslab_registry_free */
+} syslab_effect;
+
+/* A capacity that holds every effect of one decision in practice. */
+#define SYSLAB_DECIDE_CAPACITY 64
+
+/*
+ * The per-request decision for host services (the hot path): runs every
+ * enabled, unexpired scenario whose target matches `request` (NULL = an
+ * empty request), draws per-request probabilities, writes up to `capacity`
+ * effects to `out` and the number produced to *out_count, and counts them in
+ * the metrics (simulator_injections_total and the scenarios' own metrics).
+ * Allocates nothing once a request shape has been seen on the calling
+ * thread. The request is read only when at least one scenario is enabled
+ * (so an idle registry costs almost nothing, and reports bad strings only
+ * once something is enabled). Effects are in enable order, a scenario's effects in the order it
+ * emitted them; apply them in that order.
+ * If more effects were produced than fit, the first `capacity` are written,
+ * *out_count is the total, and the result is SYSLAB_ELIMIT (call again with a
+ * larger buffer; the decision itself is not repeatable).
+ * Errors: SYSLAB_EINVAL (NULL r or out_count; out NULL with capacity > 0; NULL
+ * tag), SYSLAB_EUTF8, SYSLAB_ELIMIT (more than 64 tags or 65536 bytes of
+ * strings; or the buffer was too small), SYSLAB_ESCRIPT (a Lua scenario
+ * failed). Thread-safe: call it from as many threads as you like.
+ */
+int syslab_registry_decide(syslab_registry *r, const syslab_request *request,
+                           syslab_effect *out, size_t capacity, size_t *out_count);
+
+/*
+ * Every metric of the registry in the Prometheus text exposition format
+ * 0.0.4 (serve it with Content-Type "text/plain; version=0.0.4"): the
+ * framework metrics simulator_scenarios_enabled, simulator_scenarios_active_total,
+ * simulator_injections_total{scenario,effect} and
+ * simulator_effect_duration_seconds{scenario,effect}, plus each used
+ * scenario's domain metrics (http_injected_latency_seconds,
+ * circuit_breaker_state, ...). Expired scenarios are dropped first, so gauges
+ * are current. *out_text is owned (free with syslab_string_free).
+ * Errors: SYSLAB_EINVAL (NULL r or out_text). Thread-safe.
+ */
+int syslab_registry_metrics_text(syslab_registry *r, char **out_text);
+
+/* ------------------------------------------------------------------------ */
 /* Topologies and traces                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -306,6 +408,83 @@ int syslab_trace_generate(syslab_templates *t, syslab_registry *r, const char *r
  * SYSLAB_ETYPE, SYSLAB_ERANGE, SYSLAB_EUTF8. Thread-safe.
  */
 int syslab_trace_render(const char *trace_json, const char *format, const char *options_json, char **out);
+
+/* ------------------------------------------------------------------------ */
+/* Simulation and load tests                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Simulates one queueing station in virtual time (A/S/c/K, FIFO) and returns
+ * what it measured. model_json:
+ *   {"lambda": 350, "mu": 100, "servers": 4, "capacity": 10 (optional, K counts
+ *    those in service), "customers": 1000000, "seed": 1, "service": "exp"|"det"}
+ * or "interarrival"/"service" as distributions ({"kind": "lognormal", "mean":
+ * 0.01, "stddev": 0.02}, ...). *out_json (owned): {"n", "accepted", "blocked",
+ * "blocking", "mean_wq", "mean_w", "mean_l", "mean_lq", "utilisation",
+ * "p50_w", "p90_w", "p95_w", "p99_w", "p999_w", "max_w", "littles_law_error",
+ * ...}, times in seconds. Errors: SYSLAB_EINVAL (NULL, unknown field),
+ * SYSLAB_ERANGE (e.g. utilisation >= 1 without a capacity), SYSLAB_ETYPE,
+ * SYSLAB_EJSON, SYSLAB_EUTF8. Thread-safe.
+ */
+int syslab_queue_run(const char *model_json, char **out_json);
+
+/* A finished load test: immutable, so every reader below is thread-safe. Opaque. */
+typedef struct syslab_report syslab_report;
+
+/*
+ * Runs a simulated load test (see docs/simulation.md for every field):
+ *   {"system": {"topology": {...}} or {"template": "redis-cache"}, plus
+ *              "nodes": {id: {"servers", "queue", "service", "cache", ...}},
+ *              "edges": {id: {"timeout", "retries", "retry", "pool", "breaker", "bulkhead"}},
+ *    "workload": {"executor": "constant-arrival-rate", "rate": 200, "duration": "60s", ...},
+ *    "scenarios": [{"name": "slow-db-query", "at": "20s", "duration": "20s", "params": {...}}],
+ *    "thresholds": {"http_req_duration": ["p(99)<300"], "http_req_failed": ["rate<0.01"]},
+ *    "options": {"seed": 1, "traces": {"head": 0.01, "errors": true}}}
+ * `registry` (may be NULL: built-in scenarios only) supplies the scenario
+ * catalogue, including scenarios defined in Lua; the run enables scenarios on
+ * a private copy driven by virtual time, so `registry` is not changed.
+ * A failed threshold is not an error: check syslab_report_passed.
+ * On success *out is a report to release with syslab_report_free; on error
+ * *out is NULL. Errors: SYSLAB_EINVAL (NULL test_json or out, unknown field,
+ * bad system), SYSLAB_ENOTFOUND (unknown node, edge, template or scenario),
+ * SYSLAB_ERANGE, SYSLAB_ETYPE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ESCRIPT (a
+ * Lua scenario failed). Thread-safe; runs take the calling thread.
+ */
+int syslab_loadtest_run(syslab_report **out, syslab_registry *registry, const char *test_json);
+
+/* Releases a report. NULL-safe. Must not race with other calls on it. */
+void syslab_report_free(syslab_report *report);
+
+/*
+ * The end-of-test summary as versioned JSON ({"format": "syslab.loadtest",
+ * "version": 1, "requests", "latency", "latency_uncorrected", "components",
+ * "edges", "phases", "thresholds", "diagnosis", ...}; times in seconds).
+ * *out_json is owned. NULL report or out_json: SYSLAB_EINVAL. Thread-safe.
+ */
+int syslab_report_json(const syslab_report *report, char **out_json);
+
+/* The summary as text for a terminal (k6's layout). *out_text is owned.
+ * NULL report or out_text: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_summary(const syslab_report *report, char **out_text);
+
+/* The time series as CSV, one row per interval (options.interval, default
+ * 1 s). *out_csv is owned. NULL report or out_csv: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_series_csv(const syslab_report *report, char **out_csv);
+
+/* The sampled traces as a JSON array of traces in the "trace-json" form, each
+ * accepted by syslab_trace_render (OTLP, Jaeger, Zipkin, waterfall, analysis).
+ * *out_json is owned. NULL report or out_json: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_traces_json(const syslab_report *report, char **out_json);
+
+/* *out_passed = 1 when every threshold held (or there were none), else 0.
+ * NULL report or out_passed: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_passed(const syslab_report *report, int *out_passed);
+
+/* Request latency at `percentile` (0-100) in seconds, from each request's
+ * intended start when `corrected` is non-zero, from its send otherwise.
+ * Errors: SYSLAB_EINVAL (NULL), SYSLAB_ERANGE (percentile outside [0, 100]).
+ * Thread-safe. */
+int syslab_report_percentile(const syslab_report *report, double percentile, int corrected, double *out_seconds);
 
 #ifdef __cplusplus
 }

@@ -20,11 +20,13 @@ public final class RequestInterner {
         var context: RequestContext
     }
 
-    private var entries: [Entry?] = Array(repeating: nil, count: RequestInterner.slots)
-    private var scratch: [UInt8] = []
+    // Each interner is confined to one thread, so the runtime's exclusivity
+    // checks on these properties would only cost time.
+    @exclusivity(unchecked) private var entries: [Entry?] = Array(repeating: nil, count: RequestInterner.slots)
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// Lookups answered from the cache / by building a new context (for tests and tuning).
-    public private(set) var hits = 0
-    public private(set) var misses = 0
+    @exclusivity(unchecked) public private(set) var hits = 0
+    @exclusivity(unchecked) public private(set) var misses = 0
 
     public init() { scratch.reserveCapacity(1024) }
 

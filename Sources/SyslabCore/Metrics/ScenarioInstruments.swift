@@ -18,12 +18,17 @@ public final class ScenarioInstruments: @unchecked Sendable {
 
     /// One declared domain family, with the position of its `scenario` label
     /// and, when that is its only label, the series itself.
-    struct DomainInstrument {
+    final class DomainInstrument {
         let name: String
         let family: MetricFamily
         let scenarioLabel: Int?
         let soleSeries: MetricSeries?
-        var extraLabelCount: Int { family.spec.labels.count - (scenarioLabel == nil ? 0 : 1) }
+        let extraLabelCount: Int
+
+        init(name: String, family: MetricFamily, scenarioLabel: Int?, soleSeries: MetricSeries?) {
+            self.name = name; self.family = family; self.scenarioLabel = scenarioLabel; self.soleSeries = soleSeries
+            extraLabelCount = family.spec.labels.count - (scenarioLabel == nil ? 0 : 1)
+        }
     }
 
     init(scenario: Scenario, cName: UnsafePointer<CChar>, store: MetricsStore) throws {

@@ -1,5 +1,7 @@
 /// One enabled scenario: its validated parameters, targeting and expiry.
-public struct ActiveScenario: Sendable {
+/// Immutable; a class so decisions pass it around without copying the
+/// scenario's description.
+public final class ActiveScenario: Sendable {
     public let scenario: Scenario
     public let parameters: ParameterValues
     public let targeting: Targeting
@@ -9,6 +11,12 @@ public struct ActiveScenario: Sendable {
     public let state: ActivationState
     /// The metric series this scenario's decisions update.
     public let instruments: ScenarioInstruments
+
+    init(scenario: Scenario, parameters: ParameterValues, targeting: Targeting, enabledAt: Double,
+         expiresAt: Double?, state: ActivationState, instruments: ScenarioInstruments) {
+        self.scenario = scenario; self.parameters = parameters; self.targeting = targeting
+        self.enabledAt = enabledAt; self.expiresAt = expiresAt; self.state = state; self.instruments = instruments
+    }
 
     public func isExpired(at now: Double) -> Bool {
         guard let expiresAt else { return false }

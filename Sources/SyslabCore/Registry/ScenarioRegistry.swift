@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The catalogue of scenarios and the set currently enabled. Thread-safe: all
 /// state sits behind one lock, and decisions work on an immutable snapshot so
 /// they never hold the lock while a scenario runs.
@@ -16,6 +18,9 @@ public final class ScenarioRegistry: @unchecked Sendable {
     private var active: [ActiveScenario] = []
     private var random: SeededGenerator
     private var nextExpiry: Double = .infinity
+    /// `active.count`, readable without the lock: an idle registry answers a
+    /// decision without taking the lock or reading the clock.
+    private let activeCount = Atomic<Int>(0)
     /// Metric series per registered scenario, created on its first activation.
     private var instruments: [String: ScenarioInstruments] = [:]
     /// NUL-terminated copies of scenario names for C callers; freed in deinit,
@@ -160,12 +165,24 @@ public final class ScenarioRegistry: @unchecked Sendable {
     public func decide(
         _ context: RequestContext, now: Double? = nil, emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
+        try decide(now: now, context: { context }, emit: emit)
+    }
+
+    /// Like `decide(_:now:emit:)`, but builds the request context only when at
+    /// least one scenario is enabled, so a host pays almost nothing while the
+    /// lab is idle.
+    @discardableResult
+    public func decide(
+        now: Double? = nil, context makeContext: () throws -> RequestContext, emit: (ActiveScenario, Effect) -> Void
+    ) throws -> Int {
+        if activeCount.load(ordering: .acquiring) == 0 { return 0 }
         let t = now ?? clock.now()
         let (snapshot, seed): ([ActiveScenario], UInt64) = lock.withLock {
             pruneExpired(at: t)
-            return (active, random.next())
+            return (active, active.isEmpty ? 0 : random.next())
         }
         if snapshot.isEmpty { return 0 }
+        let context = try makeContext()
         var rng = SeededGenerator(seed: seed)
         var count = 0
         for entry in snapshot where entry.targeting.matches(context) {
@@ -251,6 +268,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     private func activeChanged() {
         nextExpiry = active.compactMap(\.expiresAt).min() ?? .infinity
         enabledGauge.set(Double(active.count))
+        activeCount.store(active.count, ordering: .releasing)
     }
 
     /// Caller holds the lock.

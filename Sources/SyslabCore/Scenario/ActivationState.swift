@@ -6,8 +6,9 @@
 /// runs under the state's lock so concurrent decisions see consistent state.
 public final class ActivationState: @unchecked Sendable {
     private let lock = Lock()
-    private var store = Values()
-    private var retiredFlag = false
+    // Only touched under `lock`, so the runtime's exclusivity checks are redundant.
+    @exclusivity(unchecked) private var store = Values()
+    @exclusivity(unchecked) private var retiredFlag = false
 
     public init() {}
 

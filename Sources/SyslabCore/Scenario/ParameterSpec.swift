@@ -139,27 +139,44 @@ public enum ParameterValue: Sendable, Equatable {
     }
 }
 
-/// The validated parameters of an enabled scenario, by name.
+/// The validated parameters of an enabled scenario, by name. Stored as a
+/// short list sorted by name: scenarios read a handful of parameters on every
+/// decision, and comparing a few (mostly small, inline) strings is much
+/// cheaper than hashing them.
 public struct ParameterValues: Sendable, Equatable {
-    public private(set) var values: [String: ParameterValue]
+    private var entries: [(name: String, value: ParameterValue)]
 
-    public init(_ values: [String: ParameterValue] = [:]) { self.values = values }
+    public init(_ values: [String: ParameterValue] = [:]) {
+        entries = values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
 
-    public subscript(name: String) -> ParameterValue? { values[name] }
+    /// The values by name.
+    public var values: [String: ParameterValue] {
+        Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.value) })
+    }
 
-    public func double(_ name: String) -> Double { values[name]?.doubleValue ?? 0 }
+    public subscript(name: String) -> ParameterValue? {
+        for entry in entries where entry.name == name { return entry.value }
+        return nil
+    }
+
+    public func double(_ name: String) -> Double { self[name]?.doubleValue ?? 0 }
     public func int(_ name: String) -> Int {
-        if case .integer(let i)? = values[name] { return i }
+        if case .integer(let i)? = self[name] { return i }
         return Int(double(name))
     }
     public func bool(_ name: String) -> Bool {
-        if case .boolean(let b)? = values[name] { return b }
+        if case .boolean(let b)? = self[name] { return b }
         return false
     }
     public func string(_ name: String) -> String {
-        if case .string(let s)? = values[name] { return s }
+        if case .string(let s)? = self[name] { return s }
         return ""
     }
 
     public var json: JSONValue { .object(values.mapValues(\.json)) }
+
+    public static func == (a: ParameterValues, b: ParameterValues) -> Bool {
+        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
 }
