@@ -79,7 +79,7 @@ struct TraceWalk {
         var rootMessage: String
 
         var retryable: Bool {
-            timedOut || status == 0 || status == 429 || status >= 500 || [4, 8, 14].contains(status)
+            timedOut || status == 0 || status == 408 || status == 429 || status >= 500 || [4, 8, 14].contains(status)
         }
     }
 
