@@ -24,6 +24,7 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "sleep", sleep)
         LuaSupport.setFunction(L, "array", markArray)
         LuaSupport.setFunction(L, "clock", clock)
+        LuaDecision.register(L)
         LuaSimulation.register(L)
         LuaTracing.register(L)
         return 1

@@ -23,6 +23,7 @@ public enum LuaRegistry {
             ("list", list), ("catalogue", catalogue), ("scenario", scenario), ("enable", enable),
             ("disable", disable), ("reset", reset), ("status", status), ("define", define),
             ("decide", decide), ("advance", advance), ("now", now), ("close", close),
+            ("metrics", LuaDecision.metricsText),
         ])
         guard created else { return }
         syslab_lua_getmetatable_named(L, metatable)

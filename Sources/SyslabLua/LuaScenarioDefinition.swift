@@ -151,6 +151,8 @@ final class LuaFunctionReference: @unchecked Sendable {
             // ctx.uniform() draws further numbers from the decision's seeded stream.
             LuaRandom.push(T, seed: random.next())
             lua_setfield(T, -2, "rng")
+            LuaDecision.push(T, metrics: invocation.metrics)
+            lua_setfield(T, -2, "metrics")
             LuaSupport.push(T, json: invocation.parameters.json)
             let status = syslab_lua_pcall(T, 2, 1, 0)
             if status != LUA_OK {
