@@ -167,6 +167,8 @@ public struct SimulationResult: Sendable {
     public var phases: [PhaseReport]
     public var series: [SeriesRow]
     public var nodeIds: [String]
+    /// Calls between the entry and each node (for ordering a diagnosis from the origin outwards).
+    public var nodeDepths: [Int]
     public var poolEdgeIds: [String]
     public var cacheNodeIds: [String]
     public var edgeIds: [String]

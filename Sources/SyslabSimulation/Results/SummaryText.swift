@@ -28,7 +28,11 @@ public enum SummaryText {
         line()
         line(dotted("http_req_duration", latency(r.latency)))
         if r.workload.executor.isOpen {
-            line(dotted("  (from send, uncorrected)", latency(r.uncorrectedLatency)))
+            if r.delayedIterations > 0 || abs(r.uncorrectedLatency.p99 - r.latency.p99) > 0.01 * r.latency.p99 {
+                line(dotted("  (from send, uncorrected)", latency(r.uncorrectedLatency)))
+            } else {
+                line(dotted("  (from send, uncorrected)", "the same: every request started on schedule"))
+            }
         }
         line(dotted("http_req_failed", "\(pct(r.failureRate))  \(r.failed) of \(r.completed)"))
         if !r.causes.isEmpty {
@@ -44,11 +48,12 @@ public enum SummaryText {
         line(dotted("peak in flight", "\(r.peakInFlight)"))
 
         if r.phases.count > 1 {
+            let names = r.phases.map { "\($0.name) [\(ms($0.start))–\(ms($0.end))]" }
+            let width = max(28, names.map(\.count).max() ?? 0)
             line()
-            line("  phases                       requests  failed     p50       p95       p99")
-            for p in r.phases {
-                let name = "\(p.name) [\(ms(p.start))–\(ms(p.end))]"
-                line("  " + pad(name, 28) + " " + lpad(String(p.requests), 8) + "  " + lpad(pct(p.failureRate), 6)
+            line("  " + pad("phases", width) + "  requests  failed       p50       p95       p99")
+            for (p, name) in zip(r.phases, names) {
+                line("  " + pad(name, width) + " " + lpad(String(p.requests), 9) + "  " + lpad(pct(p.failureRate), 6)
                      + "  " + lpad(ms(p.latency.p50), 8) + "  " + lpad(ms(p.latency.p95), 8) + "  " + lpad(ms(p.latency.p99), 8))
             }
         }

@@ -45,9 +45,27 @@ extension SystemSimulation {
             latency: Percentiles(stats.latency), uncorrectedLatency: Percentiles(stats.uncorrected),
             latencyHistogram: stats.latency, uncorrectedHistogram: stats.uncorrected,
             components: whole, edges: edgeReports(from: start, to: end), phases: phases, series: stats.rows,
-            nodeIds: model.nodes.map(\.id), poolEdgeIds: model.edges.filter { $0.pool != nil }.map(\.id),
+            nodeIds: model.nodes.map(\.id), nodeDepths: nodeDepths(), poolEdgeIds: model.edges.filter { $0.pool != nil }.map(\.id),
             cacheNodeIds: model.nodes.filter { $0.cache != nil }.map(\.id), edgeIds: model.edges.map(\.id),
             traces: buildTraces(), effects: effectCounts, littlesLaw: littles, warnings: stats.warnings)
+    }
+
+    /// Shortest number of edges from the entry to each node.
+    func nodeDepths() -> [Int] {
+        var depth = Array(repeating: Int.max, count: model.nodes.count)
+        depth[model.entry] = 0
+        var frontier = [model.entry]
+        while !frontier.isEmpty {
+            var next: [Int] = []
+            for n in frontier {
+                for e in model.nodes[n].syncEdges + model.nodes[n].asyncEdges where depth[model.edges[e].to] == Int.max {
+                    depth[model.edges[e].to] = depth[n] + 1
+                    next.append(model.edges[e].to)
+                }
+            }
+            frontier = next
+        }
+        return depth.map { $0 == Int.max ? 0 : $0 }
     }
 
     func phaseName(index: Int, count: Int, scenarios: [String]) -> String {
