@@ -151,5 +151,51 @@ assert(math.abs(open.mean_w - bounded.mean_w) / open.mean_w < 1e-6)
 assert(math.abs(open.p99_w - bounded.p99_w) / open.p99_w < 1e-6)
 assert(math.abs(mmc(80, 100, 1).p99_w - math.log(100) / 20) < 1e-9)
 
+-- M/G/1 with a heavy-ish lognormal service (mean 8 ms, sd 12 ms): the
+-- Pollaczek-Khinchine mean Wq = lambda E[S^2] / (2 (1 - rho)).
+do
+  local lam, m, sd = 80, 0.008, 0.012
+  local rho = lam * m
+  local wq = lam * (sd * sd + m * m) / (2 * (1 - rho))
+  local sum = 0
+  for seed = 1, SEEDS do
+    local r = assert(syslab.queue { lambda = lam, service = { kind = "lognormal", mean = m, stddev = sd },
+                                    customers = N, seed = seed })
+    assert(r.littles_law_error < 1e-6)
+    sum = sum + r.mean_wq / SEEDS
+  end
+  local err = math.abs(sum - wq) / wq
+  print(("  M/G/1 lognormal rho=0.64  mean_wq %.5g vs %.5g (%.2f%%)"):format(sum, wq, err * 100))
+  if err > 0.02 then failures[#failures + 1] = ("M/G/1 mean Wq off by %.2f%%"):format(err * 100) end
+end
+
+-- The load-test engine itself: a one-node system under Poisson arrivals is
+-- M/M/4, so the whole pipeline (workload, admission, service, statistics)
+-- must agree with Erlang C too. Three seeds of about 1M requests each.
+do
+  local theory = mmc(350, 100, 4)
+  local mean, p99 = 0, 0
+  for seed = 1, 3 do
+    local r = assert(syslab.simulate {
+      system = { topology = { nodes = { { id = "station", kind = "backend" } } },
+                 nodes = { station = { servers = 4, service = { kind = "exponential", mean = 0.01 } } } },
+      workload = { executor = "constant-arrival-rate", rate = 350, duration = N / 350, timeout = "1h" },
+      options = { seed = seed, traces = { head = 0 } },
+    }):table()
+    assert(r.requests.failed == 0)
+    for _, entry in ipairs(r.littles_law) do
+      assert(entry.error < 0.01, ("Little's law at %s off by %g"):format(entry.node, entry.error))
+    end
+    mean = mean + r.latency.mean / 3
+    p99 = p99 + r.latency.p99 / 3
+  end
+  local mean_err = math.abs(mean - theory.mean_w) / theory.mean_w
+  local p99_err = math.abs(p99 - theory.p99_w) / theory.p99_w
+  print(("  load test, one node as M/M/4  mean_w %.5g vs %.5g (%.2f%%)  p99_w %.5g vs %.5g (%.2f%%)"):format(
+    mean, theory.mean_w, mean_err * 100, p99, theory.p99_w, p99_err * 100))
+  if mean_err > 0.02 then failures[#failures + 1] = ("load test M/M/4 mean W off by %.2f%%"):format(mean_err * 100) end
+  if p99_err > 0.05 then failures[#failures + 1] = ("load test M/M/4 p99 W off by %.2f%%"):format(p99_err * 100) end
+end
+
 if #failures > 0 then error("fidelity failures:\n" .. table.concat(failures, "\n"), 0) end
-print(("fidelity: 4 models x %d seeds x %d customers agree with theory"):format(SEEDS, N))
+print(("fidelity: M/M/1, M/M/c, M/D/1, M/M/c/K, M/G/1 and the load-test engine agree with theory (%d seeds x %d customers)"):format(SEEDS, N))
