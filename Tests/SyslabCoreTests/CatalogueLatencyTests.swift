@@ -13,7 +13,7 @@ struct CatalogueLatencyTests {
         #expect(hist.count == 100 && abs(hist.sum - 15) < 1e-9)
     }
 
-    @Test(arguments: ["exponential", "lognormal", "uniform", "pareto"])
+    @Test(arguments: ["exponential", "lognormal", "uniform", "pareto", "fixed"])
     func variableLatencyFollowsItsDistribution(_ distribution: String) throws {
         let h = try CatalogueHarness("variable-latency", ["distribution": .string(distribution), "mean_ms": 100, "stddev_ms": 100, "max_ms": 100_000])
         let delays = try h.run(20_000).map { seconds($0, .delay) * 1000 }
@@ -21,6 +21,8 @@ struct CatalogueLatencyTests {
         // Pareto (alpha 2.5) has a heavy tail: its sample mean converges slowly.
         #expect(abs(mean - 100) < (distribution == "pareto" ? 10 : 4), "mean of \(distribution) is \(mean)")
         if distribution == "uniform" { #expect(delays.allSatisfy { $0 >= 0 && $0 <= 200 }) }
+        if distribution == "fixed" { #expect(delays.allSatisfy { abs($0 - 100) < 1e-9 }) }
+        if distribution == "pareto" { #expect(quantile(delays, 0.99) > 3 * quantile(delays, 0.5), "a heavy tail") }
         if distribution == "exponential" { #expect(abs(quantile(delays, 0.5) - 100 * log(2)) < 5, "median of an exponential is mean x ln 2") }
     }
 

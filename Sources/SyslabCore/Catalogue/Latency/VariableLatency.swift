@@ -2,13 +2,13 @@
 enum VariableLatency {
     static let scenario = Scenario(
         name: "variable-latency", category: "latency",
-        summary: "Adds a random delay drawn from an exponential, lognormal, uniform or Pareto distribution, capped at max_ms.",
+        summary: "Adds a delay drawn from an exponential, lognormal, uniform or Pareto distribution (or a fixed one) with mean mean_ms, capped at max_ms.",
         notes: LearningNotes(
             whatHappens: "Each request waits a random time; the mean is mean_ms but the tail is much longer than the mean, which is what users feel.",
             howToObserve: "Compare p50, p99 and max of http_injected_latency_seconds: for lognormal and Pareto p99 is many times the mean.",
             howToMitigate: "Budget for tail latency (p99), hedge or retry idempotent requests after p95, and cap work with timeouts."),
         parameters: [
-            .choice("distribution", default: "lognormal", choices: ["exponential", "lognormal", "uniform", "pareto"], help: "Shape of the delay distribution."),
+            .choice("distribution", default: "lognormal", choices: ["exponential", "lognormal", "uniform", "pareto", "fixed"], help: "Shape of the delay distribution (uniform spans 0 to 2 x mean; Pareto has shape 2.5)."),
             .number("mean_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Mean delay."),
             .number("stddev_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Standard deviation (lognormal only)."),
             .number("max_ms", default: 5_000, min: 0, max: 120_000, unit: "ms", help: "Cap on any single delay."),
@@ -29,6 +29,7 @@ enum VariableLatency {
         switch name {
         case "exponential": return .exponential(mean: mean)
         case "uniform": return .uniform(min: 0, max: 2 * mean)
+        case "fixed": return .constant(mean)
         // Pareto with alpha 2.5: scale chosen so the mean equals mean_ms.
         case "pareto": return .pareto(scale: mean * 1.5 / 2.5, alpha: 2.5)
         default: return sd <= 0 ? .constant(mean) : .lognormal(mean: mean, stddev: sd)
