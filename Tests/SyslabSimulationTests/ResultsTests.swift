@@ -4,7 +4,8 @@ import Testing
 @testable import SyslabSimulation
 
 @Suite struct ResultsTests {
-    func run() throws -> LoadTestReport {
+    /// One run shared by every test here (debug builds are slow).
+    static let shared = Result { () throws -> LoadTestReport in
         let test = try LoadTest(config: JSONValue.parse("""
         {"system": {"topology": {"name": "shop", "nodes": [{"id": "api", "kind": "backend"}, {"id": "db", "kind": "postgres"}],
                                  "edges": [{"from": "api", "to": "db"}]},
@@ -17,6 +18,8 @@ import Testing
         """))
         return try test.run()
     }
+
+    func run() throws -> LoadTestReport { try Self.shared.get() }
 
     @Test func thresholdsAreJudged() throws {
         let report = try run()
