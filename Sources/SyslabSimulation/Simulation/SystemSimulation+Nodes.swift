@@ -301,6 +301,8 @@ extension SystemSimulation {
 
     /// A capacity effect: scale the node's servers and the pools that call it.
     mutating func setCapacity(node: Int, factor: Double) {
+        guard capacityFactors[node] != factor else { return }
+        capacityFactors[node] = factor
         for c in stations[node].setCapacityFactor(factor, at: now) {
             calls[c].holdsServer = true
             beginService(c)

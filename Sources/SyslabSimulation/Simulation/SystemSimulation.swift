@@ -55,6 +55,8 @@ public struct SystemSimulation {
     var edgeInFlight: [Int]
     /// Pools, per node, of the edges that call it (a capacity effect on the node shrinks them).
     var poolsInto: [[Int]]
+    /// The capacity fraction each node currently runs at (1 unless a capacity effect holds).
+    var capacityFactors: [Double]
 
     // MARK: randomness
     var nodeRandom: [SeededGenerator]
@@ -128,6 +130,7 @@ public struct SystemSimulation {
         var into = Array(repeating: [Int](), count: n)
         for edge in model.edges where edge.pool != nil { into[edge.to].append(edge.index) }
         poolsInto = into
+        capacityFactors = Array(repeating: 1, count: n)
 
         var cacheRandom = streams.stream(.workload)
         caches = model.nodes.map { node in node.cache.map { Cache($0, &cacheRandom) } }
@@ -224,6 +227,11 @@ public struct SystemSimulation {
         } else {
             let entry = schedule.entries[-index - 1]
             try? registry.disable(entry.name)
+            // Capacity effects last while a scenario emits them; scenarios still
+            // enabled set them again on their next call.
+            for node in model.nodes.indices where capacityFactors[node] != 1 {
+                setCapacity(node: node, factor: 1)
+            }
         }
         scenariosActive = registry.activeScenarios(now: now).count
         if stats.isPhaseBoundary(now) { stats.closePhase(snapshot()) }
