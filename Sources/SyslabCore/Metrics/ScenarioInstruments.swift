@@ -23,11 +23,16 @@ public final class ScenarioInstruments: @unchecked Sendable {
         let family: MetricFamily
         let scenarioLabel: Int?
         let soleSeries: MetricSeries?
+        // Copied out of the spec so recording reads plain values, not the spec struct.
+        let kind: MetricSpec.Kind
+        let labelCount: Int
         let extraLabelCount: Int
 
         init(name: String, family: MetricFamily, scenarioLabel: Int?, soleSeries: MetricSeries?) {
             self.name = name; self.family = family; self.scenarioLabel = scenarioLabel; self.soleSeries = soleSeries
-            extraLabelCount = family.spec.labels.count - (scenarioLabel == nil ? 0 : 1)
+            kind = family.spec.kind
+            labelCount = family.spec.labels.count
+            extraLabelCount = labelCount - (scenarioLabel == nil ? 0 : 1)
         }
     }
 

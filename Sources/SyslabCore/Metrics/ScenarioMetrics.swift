@@ -57,11 +57,16 @@ public struct ScenarioMetrics {
 
     private func series(_ name: String, _ labels: LabelValues, _ verb: Verb) throws -> (series: MetricSeries, kind: MetricSpec.Kind)? {
         guard let instruments else { return nil }
-        guard let instrument = instruments.domain.first(where: { $0.name == name }) else {
+        var found: ScenarioInstruments.DomainInstrument? = nil
+        for candidate in instruments.domain where candidate.name == name {
+            found = candidate
+            break
+        }
+        guard let instrument = found else {
             throw SyslabError.notFound(
                 "scenario '\(instruments.scenario)' records metric '\(name)', which it does not declare (declared: \(instruments.domain.map(\.name).joined(separator: ", ")))")
         }
-        let kind = instrument.family.kind
+        let kind = instrument.kind
         guard verb.allows(kind) else {
             throw SyslabError.typeMismatch("scenario '\(instruments.scenario)' cannot \(verb.rawValue) '\(name)', a \(kind.rawValue)")
         }
@@ -73,7 +78,7 @@ public struct ScenarioMetrics {
         if let sole = instrument.soleSeries { return (sole, kind) }
         var full = LabelValues()
         var next = 0
-        for position in 0..<instrument.family.spec.labels.count {
+        for position in 0..<instrument.labelCount {
             if position == instrument.scenarioLabel {
                 full.append(instruments.scenario)
             } else {
