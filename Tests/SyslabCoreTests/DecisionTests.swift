@@ -90,6 +90,12 @@ struct DecisionTests {
         #expect(throws: Never.self) { try Effect.throttle(status: 429, retryAfter: 1).validate(scenario: "x") }
     }
 
+    @Test func parsedEffectsRejectImpossibleStatuses() throws {
+        #expect(throws: SyslabError.self) { try Effect.parse(["kind": "error", "status": 1e300], scenario: "x") }
+        #expect(throws: SyslabError.self) { try Effect.parse(["kind": "error", "status": 500.5], scenario: "x") }
+        #expect(try Effect.parse(["kind": "error", "status": 503], scenario: "x") == .error(status: 503))
+    }
+
     @Test func everyEffectKindHasAStableNameAndNumber() {
         #expect(EffectKind.allCases.count == 23)
         #expect(EffectKind.allCases.map(\.rawValue) == Array(1...23))

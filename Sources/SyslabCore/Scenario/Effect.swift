@@ -186,6 +186,10 @@ public struct Effect: Sendable, Equatable {
         for key in o.keys where !["kind", "seconds", "status", "amount"].contains(key) {
             throw SyslabError.invalidArgument("effect from scenario '\(scenario)' has unknown field '\(key)' (expected kind, seconds, status, amount)")
         }
-        return Effect(kind: kind, seconds: try number("seconds"), status: Int(try number("status")), amount: try number("amount"))
+        let status = try number("status")
+        guard status == status.rounded(), abs(status) < 1_000_000 else {
+            throw SyslabError.outOfRange("effect field 'status' from scenario '\(scenario)' must be an HTTP status code, got \(JSONValue.format(number: status))")
+        }
+        return Effect(kind: kind, seconds: try number("seconds"), status: Int(status), amount: try number("amount"))
     }
 }
