@@ -27,12 +27,11 @@ deps:
 	@tools/install-deps.sh
 
 build: deps
-	$(SWIFT) build $(SWIFT_FLAGS) --product syslab
-	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-lua
+	$(SWIFT) build $(SWIFT_FLAGS)
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
 
 demo: build
-	@$(LUA_BIN) scripts/examples/quickstart.lua
+	@$(LUA_BIN) scripts/examples/demo.lua
 
 quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
@@ -69,6 +68,7 @@ test-contract: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py
 	@if ldd $(LIB) | grep -q libswift; then echo "libsyslab.so links the Swift runtime dynamically"; exit 1; fi
 	@echo "libsyslab.so is self-contained (no Swift runtime in ldd)"
+	$(LUA_BIN) scripts/tools/gen-scenarios-doc.lua --check
 
 test-readme: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) tools/run_readme_examples.py
@@ -95,6 +95,10 @@ install: build
 	ln -sf ../../libsyslab.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/syslab.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' bindings/c/syslab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/syslab.pc
 	@echo "installed libsyslab into $(DESTDIR)$(PREFIX)"
+
+# Regenerates docs/scenarios.md from the registry (make test fails when it is stale).
+docs: build
+	$(LUA_BIN) scripts/tools/gen-scenarios-doc.lua
 
 bench: build
 	@set -e; for b in bench/*/run.sh; do echo "== $$b"; bash $$b; done
