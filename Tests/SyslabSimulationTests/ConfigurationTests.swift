@@ -54,3 +54,45 @@ import Testing
         }
     }
 }
+
+@Suite struct GuardTests {
+    @Test func runawayAmplificationIsRefused() throws {
+        let text = """
+        {"topology": {"nodes": [{"id": "a", "kind": "backend"}, {"id": "b", "kind": "backend"}, {"id": "c", "kind": "backend"}],
+                      "edges": [{"from": "a", "to": "b", "calls": 1000, "retries": 3}, {"from": "b", "to": "c", "calls": 1000}]}}
+        """
+        #expect {
+            try SystemModel(config: JSONValue.parse(text))
+        } throws: { error in
+            "\(error)".contains("one request could make 4000000 calls to 'c'")
+        }
+    }
+
+    @Test func zeroTimeLoopsStopWithAnError() throws {
+        let test = try LoadTest(config: JSONValue.parse("""
+        {"system": {"topology": {"nodes": [{"id": "a", "kind": "backend"}]}, "nodes": {"a": {"service": 0}}},
+         "workload": {"executor": "constant-vus", "vus": 2, "duration": "10s"}}
+        """))
+        var simulation = try SystemSimulation(model: test.system, workload: test.workload)
+        simulation.sameInstantLimit = 20_000   // the default (1M) takes long in a debug build
+        _ = simulation.run()
+        #expect(simulation.failure?.message.contains("virtual time stopped advancing") == true)
+    }
+
+    @Test func maxRequestsStopsTheWorkload() throws {
+        var options = SimulationOptions()
+        options.maxRequests = 500
+        let r = try Systems.run(try Systems.single(servers: 4, meanServiceMs: 1), Systems.rate(1000, seconds: 10), options: options)
+        #expect(r.requestsStarted == 500)
+        #expect(r.warnings.contains { $0.contains("max_requests") })
+    }
+
+    @Test func tooManySeriesRowsIsRefused() throws {
+        #expect(throws: SyslabError.self) {
+            try LoadTest(config: JSONValue.parse("""
+            {"system": {"template": "simple"}, "workload": {"executor": "constant-arrival-rate", "rate": 1, "duration": "30d"},
+             "options": {"interval": "1s"}}
+            """)).run()
+        }
+    }
+}

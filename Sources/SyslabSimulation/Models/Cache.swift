@@ -41,7 +41,7 @@ public struct CacheConfig: Sendable, Equatable {
             }
         }
         return CacheConfig(
-            keys: try o.integer("keys", default: 10_000, in: 1...10_000_000),
+            keys: try o.integer("keys", default: 10_000, in: 1...1_000_000),
             zipf: try o.number("zipf", default: 1, in: 0...10),
             ttl: try o.duration("ttl", default: 60, in: 0.000_001...86_400 * 366),
             ttlJitter: try o.number("ttl_jitter", default: 0, in: 0...1),

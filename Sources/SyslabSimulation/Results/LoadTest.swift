@@ -46,6 +46,7 @@ public struct LoadTest: Sendable {
         simulation.responseHook = responseHook
         let started = MonotonicClock.seconds()
         var result = simulation.run()
+        if let failure = simulation.failure { throw failure }
         result.wallSeconds = MonotonicClock.seconds() - started
         let judged = try thresholds.evaluate(result)
         return LoadTestReport(result: result, thresholds: judged, diagnosis: Diagnosis.findings(for: result))

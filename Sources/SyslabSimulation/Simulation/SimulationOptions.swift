@@ -17,11 +17,15 @@ public struct SimulationOptions: Sendable, Equatable {
     public var interval: Double
     /// Unix time of virtual time 0, for trace timestamps.
     public var epoch: Double
+    /// The workload stops starting requests after this many (a guard against
+    /// a mistyped rate running for hours); the summary says so.
+    public var maxRequests: Int
 
     public init(seed: UInt64 = 1, headSampling: Double = 0.001, tailSlowerThan: Double? = nil, tailErrors: Bool = false,
-                maxTraces: Int = 100, interval: Double = 1, epoch: Double = 1_700_000_000) {
+                maxTraces: Int = 100, interval: Double = 1, epoch: Double = 1_700_000_000, maxRequests: Int = 100_000_000) {
         self.seed = seed; self.headSampling = headSampling; self.tailSlowerThan = tailSlowerThan
         self.tailErrors = tailErrors; self.maxTraces = maxTraces; self.interval = interval; self.epoch = epoch
+        self.maxRequests = maxRequests
     }
 
     public var tailSampling: Bool { tailSlowerThan != nil || tailErrors }
@@ -29,11 +33,12 @@ public struct SimulationOptions: Sendable, Equatable {
     /// Reads `{seed=, interval="1s", traces={head=0.01, slower_than="500ms", errors=true, max=100}}`.
     public init(config json: JSONValue, path: String = "options") throws {
         let o = try ConfigObject(json, path: path)
-        try o.allowOnly(["seed", "interval", "traces", "epoch"])
+        try o.allowOnly(["seed", "interval", "traces", "epoch", "max_requests"])
         self.init()
         seed = try o.optionalSeed() ?? 1
         interval = try o.duration("interval", default: 1, in: 0.001...86_400)
         epoch = try o.number("epoch", default: epoch, in: 0...4e9)
+        maxRequests = try o.integer("max_requests", default: maxRequests, in: 1...1_000_000_000)
         if let t = try o.optionalObject("traces") {
             try t.allowOnly(["head", "slower_than", "errors", "max"])
             headSampling = try t.number("head", default: headSampling, in: 0...1)
@@ -46,6 +51,7 @@ public struct SimulationOptions: Sendable, Equatable {
     public var json: JSONValue {
         var traces: [String: JSONValue] = ["head": .number(headSampling), "errors": .bool(tailErrors), "max": .number(Double(maxTraces))]
         traces["slower_than"] = tailSlowerThan.map { .number($0) } ?? .null
-        return ["seed": .number(Double(seed)), "interval": .number(interval), "traces": .object(traces)]
+        return ["seed": .number(Double(seed)), "interval": .number(interval), "traces": .object(traces),
+                "max_requests": .number(Double(maxRequests))]
     }
 }

@@ -123,6 +123,13 @@ extension SystemSimulation {
     // MARK: requests
 
     mutating func startRequest(intended: Double, vu: Int32) {
+        if stats.requestsStarted >= options.maxRequests {
+            if !stopped {
+                stats.warnings.append("stopped starting requests after options.max_requests = \(options.maxRequests) at \(DurationText.format(now))")
+                stopWorkload()
+            }
+            return
+        }
         if let hook = requestHook {
             guard let go = hook() else { aborted = true; return }
             if !go {

@@ -98,8 +98,12 @@ public struct SystemSimulation {
     /// Called as each request finishes with its status, latency (seconds, from
     /// the intended start) and cause; false aborts the run.
     public var responseHook: ((Int, Double, String) -> Bool)? = nil
-    /// Set when a hook aborted the run.
+    /// Set when a hook aborted the run, or when virtual time stopped advancing.
     public internal(set) var aborted = false
+    /// Why the run could not finish, when it could not.
+    public internal(set) var failure: SyslabError? = nil
+    /// Events allowed at one virtual instant before the run is declared stuck.
+    var sameInstantLimit = 1_000_000
 
     /// Builds a run. `registry` supplies the scenario catalogue (built-ins and
     /// any defined in Lua); the run enables scenarios on a private registry
@@ -152,6 +156,10 @@ public struct SystemSimulation {
 
         let duration = workload.executor.duration
         hardStop = duration + workload.gracefulStop
+        let rows = (duration + workload.gracefulStop) / options.interval
+        guard rows <= 1_000_000 else {
+            throw SyslabError.limitExceeded("the time series would have \(Int(rows)) rows of \(DurationText.format(options.interval)); set options.interval to at least \(DurationText.format((duration + workload.gracefulStop) / 1_000_000))")
+        }
         let boundaries = schedule.boundaries(until: duration)
         stats = RunStatistics(model: model, boundaries: boundaries, schedule: schedule, options: options)
     }
@@ -169,6 +177,7 @@ public struct SystemSimulation {
         events.schedule(at: workload.executor.duration, .stop)
 
         var processed = 0
+        var sameInstant = 0, instant = -1.0
         let total = max(workload.executor.duration, 1e-9)
         while let event = events.next() {
             if event.time > hardStop { break }
@@ -177,6 +186,18 @@ public struct SystemSimulation {
             if aborted { break }
             processed &+= 1
             if processed & 0xFFFF == 0, let progress { progress(min(1, event.time / total)) }
+            // Requests that take no time, repeated without pause, would loop forever at one instant.
+            if event.time == instant {
+                sameInstant += 1
+                if sameInstant > sameInstantLimit {
+                    failure = .limitExceeded("virtual time stopped advancing at \(DurationText.format(instant)): \(sameInstantLimit) events at one instant; give the nodes a service time or the VUs a thinkTime")
+                    aborted = true
+                    break
+                }
+            } else {
+                instant = event.time
+                sameInstant = 0
+            }
         }
         progress?(1)
         return finish()

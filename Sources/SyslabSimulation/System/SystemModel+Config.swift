@@ -137,6 +137,35 @@ extension SystemModel {
         self.edges = edges
         self.entry = index[topology.entry]!
         self.deadlinePropagation = deadlinePropagation
+        try checkAmplification(path: path)
+    }
+
+    /// The most calls one request can cause at any node (repetitions times
+    /// attempts along every path). Beyond a million a single request would
+    /// take the run hostage, so such a system is refused with the path's culprit.
+    public func maximumCallsPerRequest() -> (node: String, calls: Double) {
+        var incoming = Array(repeating: 0, count: nodes.count)
+        for e in edges { incoming[e.to] += 1 }
+        var visits = Array(repeating: 0.0, count: nodes.count)
+        visits[entry] = 1
+        var ready = nodes.indices.filter { incoming[$0] == 0 }
+        while let n = ready.popLast() {
+            for e in nodes[n].syncEdges + nodes[n].asyncEdges {
+                let edge = edges[e]
+                visits[edge.to] += visits[n] * Double(edge.calls) * Double(1 + edge.retry.retries)
+                incoming[edge.to] -= 1
+                if incoming[edge.to] == 0 { ready.append(edge.to) }
+            }
+        }
+        let worst = visits.indices.max { visits[$0] < visits[$1] } ?? entry
+        return (nodes[worst].id, visits[worst])
+    }
+
+    func checkAmplification(path: String) throws {
+        let (node, calls) = maximumCallsPerRequest()
+        if calls > 1_000_000 {
+            throw SyslabError.limitExceeded("\(path): one request could make \(JSONValue.format(number: calls.rounded())) calls to '\(node)' (calls × attempts along its paths); the limit is 1000000")
+        }
     }
 
     /// Finds the cache's lookup and backend edges among the node's sync edges.
