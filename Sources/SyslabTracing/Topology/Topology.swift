@@ -15,6 +15,9 @@ public struct Topology: Sendable, Equatable {
     public let nodes: [TopologyNode]
     public let edges: [TopologyEdge]
 
+    /// Each node's span attributes (component's, then node's), sorted by key:
+    /// computed once here rather than for every trace.
+    let baseAttributes: [[Attribute]]
     private let nodeIndex: [String: Int]
     private let outgoingEdges: [[Int]]
     private let incomingEdges: [[Int]]
@@ -97,6 +100,11 @@ public struct Topology: Sendable, Equatable {
         self.name = name; self.route = route; self.method = method.uppercased(); self.entry = resolvedEntry
         self.nodes = nodes; self.edges = edges
         self.nodeIndex = index; self.outgoingEdges = outgoing; self.incomingEdges = incoming
+        self.baseAttributes = nodes.map { node in
+            var merged = ComponentCatalogue.kind(node.kind)!.attributes
+            merged.merge(node.attributes) { _, new in new }
+            return merged.keys.sorted().map { Attribute($0, merged[$0]!) }
+        }
     }
 
     // MARK: queries

@@ -46,8 +46,8 @@ struct TraceWalk {
     var rng: SeededGenerator
     let traceId: TraceId
     var spans: [Span] = []
-    /// Each node's base attributes (component, node), sorted once: dictionaries have no stable order.
-    var baseAttributes: [String: [Attribute]] = [:]
+    /// Tags every scenario decision gets besides the node id.
+    let tags: [String]
 
     init(topology: Topology, variant: Variant, options: TraceOptions, template: String) {
         self.topology = topology; self.variant = variant; self.options = options; self.template = template
@@ -55,11 +55,7 @@ struct TraceWalk {
         var rng = SeededGenerator(seed: options.seed, stream: TraceWalk.stableHash("\(template)/\(variant.kind.rawValue)"))
         self.traceId = TraceId(random: &rng)
         self.rng = rng
-        for node in topology.nodes {
-            var merged = node.component.attributes
-            merged.merge(node.attributes) { _, new in new }
-            baseAttributes[node.id] = merged.keys.sorted().map { Attribute($0, merged[$0]!) }
-        }
+        tags = template.isEmpty ? ["variant:\(variant.kind.rawValue)"] : ["template:\(template)", "variant:\(variant.kind.rawValue)"]
     }
 
     /// What the caller sees of one call (or one attempt).
@@ -97,7 +93,6 @@ struct TraceWalk {
         }
         let component = node.component
         let behaviour = variant.behaviour(of: node.id)
-        let tags = template.isEmpty ? ["variant:\(variant.kind.rawValue)"] : ["template:\(template)", "variant:\(variant.kind.rawValue)"]
         let influence = try ScenarioInfluence.decide(options.registry, topology: topology, node: node, tags: tags)
 
         let failsThisAttempt = behaviour.state == .failing && attempt <= (behaviour.failAttempts ?? Int.max)
@@ -332,7 +327,7 @@ struct TraceWalk {
                          influence: ScenarioInfluence) {
         let component = node.component
         let isRoot = index == 0
-        var attributes = baseAttributes[node.id]!
+        var attributes = topology.baseAttributes[topology.index(of: node.id)!]
         func set(_ key: String, _ value: AttributeValue) {
             if let i = attributes.firstIndex(where: { $0.key == key }) { attributes[i].value = value }
             else { attributes.append(Attribute(key, value)) }
