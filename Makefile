@@ -68,7 +68,7 @@ test-contract: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py
 	@if ldd $(LIB) | grep -q libswift; then echo "libsyslab.so links the Swift runtime dynamically"; exit 1; fi
 	@echo "libsyslab.so is self-contained (no Swift runtime in ldd)"
-	$(LUA_BIN) scripts/tools/gen-scenarios-doc.lua --check
+	@$(MAKE) --no-print-directory check-docs
 
 test-readme: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) tools/run_readme_examples.py
@@ -99,6 +99,9 @@ install: build
 # Regenerates docs/scenarios.md from the registry (make test fails when it is stale).
 docs: build
 	$(LUA_BIN) scripts/tools/gen-scenarios-doc.lua
+
+check-docs: build
+	$(LUA_BIN) scripts/tools/gen-scenarios-doc.lua --check
 
 bench: build
 	@set -e; for b in bench/*/run.sh; do echo "== $$b"; bash $$b; done
