@@ -16,15 +16,20 @@ them the way docs/effects.md describes for host services:
                                 for the app to act on (cache_miss, stale_read, ...)
 
 Every response carries `x-syslab-effects` naming what was applied.
+Decisions go through the fixed-layout decision API (`syslab.decision.Decider`).
+Requests are matched by their path; pass `route_of` to map a request to its
+route template ("/orders/{id}") when paths carry identifiers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from typing import Any, Callable, Iterable, Optional
 
+from .decision import Decider
 from .registry import Registry
 
 _WAITS = {"delay", "lock_wait", "cpu_burn"}
@@ -66,21 +71,34 @@ class _Plan:
         return ",".join(f"{e['scenario']}:{e['kind']}" for e in self.effects)
 
 
-def _decide(registry: Registry, path: str, method: str, component: str, tags: list[str]) -> _Plan:
-    return _Plan(registry.decide(route=path, method=method, component=component, tags=tags))
+class _Injector:
+    """What both middlewares share: the decider and the request's route."""
+
+    def __init__(self, registry: Registry, component: str, tags: Iterable[str],
+                 route_of: Optional[Callable[[str], str]]):
+        self.decide = Decider(registry)
+        self.component = component
+        self.tags = list(tags)
+        self.route_of = route_of or (lambda path: path)
+
+    def plan(self, path: str, method: str) -> _Plan:
+        effects = self.decide(self.route_of(path), method, component=self.component, tags=self.tags)
+        return _Plan([dataclasses.asdict(e) for e in effects])
 
 
 class ASGIMiddleware:
     """ASGI middleware: `app = ASGIMiddleware(app, registry, component="backend")`."""
 
-    def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = ()):
-        self.app, self.registry, self.component, self.tags = app, registry, component, list(tags)
+    def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = (),
+                 route_of: Optional[Callable[[str], str]] = None):
+        self.app = app
+        self.injector = _Injector(registry, component, tags, route_of)
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        plan = _decide(self.registry, scope.get("path", ""), scope.get("method", ""), self.component, self.tags)
+        plan = self.injector.plan(scope.get("path", ""), scope.get("method", ""))
         if plan.wait > 0:
             await asyncio.sleep(plan.wait)
         header = (b"x-syslab-effects", plan.header.encode())
@@ -112,12 +130,13 @@ class ASGIMiddleware:
 class WSGIMiddleware:
     """WSGI middleware: `app = WSGIMiddleware(app, registry, component="backend")`."""
 
-    def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = ()):
-        self.app, self.registry, self.component, self.tags = app, registry, component, list(tags)
+    def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = (),
+                 route_of: Optional[Callable[[str], str]] = None):
+        self.app = app
+        self.injector = _Injector(registry, component, tags, route_of)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        plan = _decide(self.registry, environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", ""),
-                       self.component, self.tags)
+        plan = self.injector.plan(environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", ""))
         if plan.wait > 0:
             time.sleep(plan.wait)
         header = ("X-Syslab-Effects", plan.header)
