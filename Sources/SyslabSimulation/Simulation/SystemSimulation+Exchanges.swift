@@ -86,10 +86,9 @@ extension SystemSimulation {
         }
         let t = exchanges[x].token
         if let timeout { events.schedule(after: timeout, lane: Lanes.edgeTimeout(e), .edgeTimeout(x, t)) }
-        let callerCall = calls[caller]
         let child = arrive(node: model.edges[e].to, role: .child, edge: e, exchange: x, exchangeToken: t,
-                           request: callerCall.request, requestGeneration: callerCall.requestGeneration,
-                           deadline: deadline, parentSpan: callerCall.span, attempt: exchanges[x].attempt)
+                           request: calls[caller].request, requestGeneration: calls[caller].requestGeneration,
+                           deadline: deadline, parentSpan: calls[caller].span, attempt: exchanges[x].attempt)
         // The child may already have finished (rejected at once); only a live one is tracked.
         if exchanges[x].token == t, exchanges[x].state == .inFlight {
             exchanges[x].child = child

@@ -182,13 +182,15 @@ extension SystemSimulation {
     mutating func startCalls(_ c: Int32) {
         calls[c].phase = .calling
         let node = Int(calls[c].node)
-        let edges = model.nodes[node].syncEdges
+        let first = syncEdgeStart[node], end = syncEdgeStart[node + 1]
         if model.nodes[node].fanOut == .parallel, calls[c].chosenEdge < 0 {
             var started: Int32 = 0
-            for e in edges where uses(c, edge: e) { started += 1 }
+            for i in first..<end where uses(c, edge: syncEdgeList[i]) { started += 1 }
             guard started > 0 else { complete(c, .ok); return }
             calls[c].pending = started
-            for e in edges where uses(c, edge: e) { startExchange(caller: c, edge: e, isLookup: false) }
+            for i in first..<end where uses(c, edge: syncEdgeList[i]) {
+                startExchange(caller: c, edge: syncEdgeList[i], isLookup: false)
+            }
             return
         }
         calls[c].stage = 0
@@ -198,15 +200,15 @@ extension SystemSimulation {
     /// Sequential and failover fan-out: call the next edge in order, or finish.
     mutating func continueSequence(_ c: Int32) {
         let node = Int(calls[c].node)
-        let edges = model.nodes[node].syncEdges
+        let first = syncEdgeStart[node], count = syncEdgeStart[node + 1] - first
         var i = Int(calls[c].stage)
-        while i < edges.count, !uses(c, edge: edges[i]) { i += 1 }
-        guard i < edges.count else {
+        while i < count, !uses(c, edge: syncEdgeList[first + i]) { i += 1 }
+        guard i < count else {
             complete(c, calls[c].failure ?? .ok)
             return
         }
         calls[c].stage = Int32(i)
-        startExchange(caller: c, edge: edges[i], isLookup: false)
+        startExchange(caller: c, edge: syncEdgeList[first + i], isLookup: false)
     }
 
     /// An exchange of call `c` ended (after its retries) with `outcome`.
@@ -261,7 +263,7 @@ extension SystemSimulation {
         }
         if !outcome.failed {
             stats.nodes[node].succeeded += 1
-            for e in model.nodes[node].asyncEdges { publish(edge: e, from: c) }
+            if hasAsyncEdges[node] { for e in model.nodes[node].asyncEdges { publish(edge: e, from: c) } }
         } else {
             stats.nodes[node].failed += 1
             stats.nodes[node].causes[outcome.cause.rawValue] += 1

@@ -57,6 +57,12 @@ public struct SystemSimulation {
     var poolsInto: [[Int]]
     /// The capacity fraction each node currently runs at (1 unless a capacity effect holds).
     var capacityFactors: [Double]
+    /// Every node's sync edges in one flat list (node n's are
+    /// syncEdgeList[syncEdgeStart[n] ..< syncEdgeStart[n+1]]), so walking them
+    /// on the hot path touches no nested arrays.
+    let syncEdgeStart: [Int]
+    let syncEdgeList: [Int]
+    let hasAsyncEdges: [Bool]
 
     // MARK: randomness
     var nodeRandom: [SeededGenerator]
@@ -135,6 +141,15 @@ public struct SystemSimulation {
         for edge in model.edges where edge.pool != nil { into[edge.to].append(edge.index) }
         poolsInto = into
         capacityFactors = Array(repeating: 1, count: n)
+        var starts = [0]
+        var list: [Int] = []
+        for node in model.nodes {
+            list += node.syncEdges
+            starts.append(list.count)
+        }
+        syncEdgeStart = starts
+        syncEdgeList = list
+        hasAsyncEdges = model.nodes.map { !$0.asyncEdges.isEmpty }
 
         var cacheRandom = streams.stream(.workload)
         caches = model.nodes.map { node in node.cache.map { Cache($0, &cacheRandom) } }
