@@ -45,6 +45,8 @@ public struct ComponentReport: Sendable {
     public var meanLag: Double
     public var effects: Int
     public var anomalies: Int
+    /// Time from arrival to answer at this node (whole run only; nil in phases).
+    public var latency: Percentiles? = nil
 
     public var json: JSONValue {
         var o: [String: JSONValue] = [
@@ -57,6 +59,7 @@ public struct ComponentReport: Sendable {
         ]
         if let cache { o["cache"] = cache.json }
         if consumed > 0 { o["consumed"] = .number(Double(consumed)); o["mean_lag"] = .number(meanLag) }
+        if let latency { o["latency"] = latency.json }
         return .object(o)
     }
 }
@@ -97,6 +100,8 @@ public struct EdgeReport: Sendable {
     public var breakerRejections: Int
     public var bulkheadRejections: Int
     public var published: Int
+    /// Async edges: time from publish until a consumer starts (whole run only).
+    public var lag: Percentiles? = nil
 
     public var json: JSONValue {
         var o: [String: JSONValue] = [
@@ -111,6 +116,7 @@ public struct EdgeReport: Sendable {
                          "utilisation": .number(poolUtilisation)]
         }
         if mode == "async" { o["published"] = .number(Double(published)) }
+        if let lag { o["lag"] = lag.json }
         return .object(o)
     }
 }

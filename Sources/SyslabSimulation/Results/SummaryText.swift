@@ -59,18 +59,18 @@ public enum SummaryText {
         }
 
         line()
-        line("  components                   calls/s   util   queue  q.wait   service  failed")
+        line("  components                   calls/s   util   queue  q.wait   service       p99  failed")
         for c in r.components {
             let util = c.servers == nil ? "∞" : pct(c.utilisation)
             line("  " + pad("\(c.id) (\(c.kind))", 28) + " " + lpad(num(c.arrivalRate), 8) + " " + lpad(util, 6) + " "
                  + lpad(num(c.meanQueue), 7) + " " + lpad(ms(c.meanQueueWait), 7) + " " + lpad(ms(c.meanService), 9) + " "
-                 + lpad(String(c.failed), 7))
+                 + lpad(c.latency.map { ms($0.p99) } ?? "-", 9) + " " + lpad(String(c.failed), 7))
             if let cache = c.cache {
                 line("    cache: hit ratio \(pct(cache.hitRatio)), \(cache.backendQueries) backend queries, \(cache.coalesced) coalesced")
             }
             if c.consumed > 0 { line("    consumer: \(c.consumed) messages, mean lag \(ms(c.meanLag))") }
         }
-        let busyEdges = r.edges.filter { $0.poolSize != nil || $0.retries > 0 || $0.timeouts > 0 || $0.breakerRejections > 0 || $0.bulkheadRejections > 0 }
+        let busyEdges = r.edges.filter { $0.poolSize != nil || $0.retries > 0 || $0.timeouts > 0 || $0.breakerRejections > 0 || $0.bulkheadRejections > 0 || $0.lag != nil }
         if !busyEdges.isEmpty {
             line()
             line("  edges")
@@ -84,6 +84,9 @@ public enum SummaryText {
                 if e.breakerRejections > 0 { parts.append("breaker rejected \(e.breakerRejections)") }
                 if e.bulkheadRejections > 0 { parts.append("bulkhead rejected \(e.bulkheadRejections)") }
                 if e.fallbacks > 0 { parts.append("\(e.fallbacks) fallbacks") }
+                if let lag = e.lag, e.published > 0 {
+                    parts = ["\(e.published) messages published", "consumer lag p50 \(ms(lag.p50)), p99 \(ms(lag.p99)), max \(ms(lag.max))"]
+                }
                 line("    \(e.id): " + parts.joined(separator: ", "))
             }
         }

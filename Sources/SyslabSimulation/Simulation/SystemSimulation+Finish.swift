@@ -25,7 +25,10 @@ extension SystemSimulation {
                 components: componentReports(from: a, to: b), edges: edgeReports(from: a, to: b)))
         }
 
-        let whole = componentReports(from: start, to: end)
+        var whole = componentReports(from: start, to: end)
+        for i in whole.indices { whole[i].latency = Percentiles(stats.nodeLatency[i]) }
+        var wholeEdges = edgeReports(from: start, to: end)
+        for e in wholeEdges.indices { if let broker = brokers[e] { wholeEdges[e].lag = Percentiles(broker.lag) } }
         var littles: [(String, Double, Double, Double)] = []
         for (i, node) in model.nodes.enumerated() where end.time > 0 {
             let measured = (end.busyArea[i] + end.queueArea[i]) / end.time
@@ -44,7 +47,7 @@ extension SystemSimulation {
             interrupted: stats.interrupted, peakInFlight: stats.inFlightPeak,
             latency: Percentiles(stats.latency), uncorrectedLatency: Percentiles(stats.uncorrected),
             latencyHistogram: stats.latency, uncorrectedHistogram: stats.uncorrected,
-            components: whole, edges: edgeReports(from: start, to: end), phases: phases, series: stats.rows,
+            components: whole, edges: wholeEdges, phases: phases, series: stats.rows,
             nodeIds: model.nodes.map(\.id), nodeDepths: nodeDepths(), poolEdgeIds: model.edges.filter { $0.pool != nil }.map(\.id),
             cacheNodeIds: model.nodes.filter { $0.cache != nil }.map(\.id), edgeIds: model.edges.map(\.id),
             traces: buildTraces(), effects: effectCounts, littlesLaw: littles, warnings: stats.warnings)
