@@ -45,7 +45,7 @@ struct DecisionTests {
     @Test func internerRejectsBadInput() throws {
         let interner = RequestInterner()
         let invalid: [CChar] = [0x2F, -1, 0]  // "/" then 0xFF: not UTF-8
-        try invalid.withUnsafeBufferPointer { bad in
+        _ = invalid.withUnsafeBufferPointer { bad in
             #expect(throws: SyslabError.invalidUTF8("request.route is not valid UTF-8")) {
                 try interner.context(route: bad.baseAddress, method: nil, component: nil, tags: nil, tagCount: 0)
             }
@@ -53,13 +53,13 @@ struct DecisionTests {
         #expect(throws: SyslabError.self) { try interner.context(route: nil, method: nil, component: nil, tags: nil, tagCount: 3) }
         #expect(throws: SyslabError.self) { try interner.context(route: nil, method: nil, component: nil, tags: nil, tagCount: 65) }
         let nullTag: [UnsafePointer<CChar>?] = [nil]
-        try nullTag.withUnsafeBufferPointer { tags in
+        _ = nullTag.withUnsafeBufferPointer { tags in
             #expect(throws: SyslabError.invalidArgument("request.tags[0] is NULL")) {
                 try interner.context(route: nil, method: nil, component: nil, tags: tags.baseAddress, tagCount: 1)
             }
         }
         let long = String(repeating: "x", count: RequestInterner.maximumBytes + 1)
-        try withCStrings([long]) { p in
+        _ = withCStrings([long]) { p in
             #expect(throws: SyslabError.self) { try interner.context(route: p[0], method: nil, component: nil, tags: nil, tagCount: 0) }
         }
     }
