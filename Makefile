@@ -31,6 +31,8 @@ build: deps
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
 
 demo: build
+	@$(LUA_BIN) scripts/examples/quickstart.lua 1
+	@echo
 	@$(LUA_BIN) scripts/examples/demo.lua
 
 quickstart: build

@@ -11,28 +11,7 @@
 
 #include "check.h"
 
-/* ---- counting allocator: every malloc-family call in the process --------- */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-
-static atomic_long allocations;
-
-void *malloc(size_t n) { atomic_fetch_add(&allocations, 1); return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { atomic_fetch_add(&allocations, 1); return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { atomic_fetch_add(&allocations, 1); return __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-void *aligned_alloc(size_t alignment, size_t n) { atomic_fetch_add(&allocations, 1); return __libc_memalign(alignment, n); }
-void *memalign(size_t alignment, size_t n) { atomic_fetch_add(&allocations, 1); return __libc_memalign(alignment, n); }
-int posix_memalign(void **out, size_t alignment, size_t n) {
-    atomic_fetch_add(&allocations, 1);
-    void *p = __libc_memalign(alignment, n);
-    if (p == NULL) return ENOMEM;
-    *out = p;
-    return 0;
-}
+#include "counting_alloc.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 static syslab_registry *manual_registry(void) {

@@ -11,25 +11,7 @@
 #include <syslab.h>
 #include <time.h>
 
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-static atomic_long allocations;
-void *malloc(size_t n) { atomic_fetch_add(&allocations, 1); return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { atomic_fetch_add(&allocations, 1); return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { atomic_fetch_add(&allocations, 1); return __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-void *aligned_alloc(size_t a, size_t n) { atomic_fetch_add(&allocations, 1); return __libc_memalign(a, n); }
-void *memalign(size_t a, size_t n) { atomic_fetch_add(&allocations, 1); return __libc_memalign(a, n); }
-int posix_memalign(void **out, size_t a, size_t n) {
-    atomic_fetch_add(&allocations, 1);
-    void *p = __libc_memalign(a, n);
-    if (p == NULL) return ENOMEM;
-    *out = p;
-    return 0;
-}
+#include "counting_alloc.h" /* Tests/c: malloc interposed and counted */
 
 static double now_ns(void) {
     struct timespec ts;

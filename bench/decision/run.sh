@@ -8,6 +8,6 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 lib="${SYSLAB_LIB_DIR:-$root/.build/release}"
 out="$root/.build/bench"
 mkdir -p "$out"
-cc -O2 -std=c11 -Wall -Wextra -Werror -I"$root/Include" "$root/bench/decision/bench_decision.c" \
+cc -O2 -std=c11 -Wall -Wextra -Werror -I"$root/Include" -I"$root/Tests/c" "$root/bench/decision/bench_decision.c" \
    -L"$lib" -lsyslab -Wl,-rpath,"$lib" -lpthread -o "$out/bench_decision"
 "$out/bench_decision" "${1:-1000000}"

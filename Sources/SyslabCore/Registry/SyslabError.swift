@@ -24,3 +24,22 @@ public enum SyslabError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 }
+
+extension SyslabError {
+    /// The same error with `prefix` before its message (to say where it happened).
+    public func prefixed(_ prefix: String) -> SyslabError {
+        switch self {
+        case .invalidArgument(let m): return .invalidArgument(prefix + m)
+        case .invalidJSON(let m): return .invalidJSON(prefix + m)
+        case .invalidUTF8(let m): return .invalidUTF8(prefix + m)
+        case .notFound(let m): return .notFound(prefix + m)
+        case .outOfRange(let m): return .outOfRange(prefix + m)
+        case .typeMismatch(let m): return .typeMismatch(prefix + m)
+        case .alreadyExists(let m): return .alreadyExists(prefix + m)
+        case .scriptError(let m): return .scriptError(prefix + m)
+        case .io(let m): return .io(prefix + m)
+        case .corrupt(let m): return .corrupt(prefix + m)
+        case .limitExceeded(let m): return .limitExceeded(prefix + m)
+        }
+    }
+}

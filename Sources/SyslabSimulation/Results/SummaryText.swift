@@ -61,7 +61,8 @@ public enum SummaryText {
         line()
         line("  components                   calls/s   util   queue  q.wait   service       p99  failed")
         for c in r.components {
-            let util = c.servers == nil ? "∞" : pct(c.utilisation)
+            // A node without a server limit (a client) has no utilisation to show.
+            let util = c.servers == nil ? "-" : pct(c.utilisation)
             line("  " + pad("\(c.id) (\(c.kind))", 28) + " " + lpad(num(c.arrivalRate), 8) + " " + lpad(util, 6) + " "
                  + lpad(num(c.meanQueue), 7) + " " + lpad(ms(c.meanQueueWait), 7) + " " + lpad(ms(c.meanService), 9) + " "
                  + lpad(c.latency.map { ms($0.p99) } ?? "-", 9) + " " + lpad(String(c.failed), 7))

@@ -91,22 +91,3 @@ public struct ScenarioSchedule: Sendable, Equatable {
 
     public var json: JSONValue { .array(entries.map(\.json)) }
 }
-
-extension SyslabError {
-    /// The same error with `prefix` before its message.
-    func prefixed(_ prefix: String) -> SyslabError {
-        switch self {
-        case .invalidArgument(let m): return .invalidArgument(prefix + m)
-        case .invalidJSON(let m): return .invalidJSON(prefix + m)
-        case .invalidUTF8(let m): return .invalidUTF8(prefix + m)
-        case .notFound(let m): return .notFound(prefix + m)
-        case .outOfRange(let m): return .outOfRange(prefix + m)
-        case .typeMismatch(let m): return .typeMismatch(prefix + m)
-        case .alreadyExists(let m): return .alreadyExists(prefix + m)
-        case .scriptError(let m): return .scriptError(prefix + m)
-        case .io(let m): return .io(prefix + m)
-        case .corrupt(let m): return .corrupt(prefix + m)
-        case .limitExceeded(let m): return .limitExceeded(prefix + m)
-        }
-    }
-}

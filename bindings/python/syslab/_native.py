@@ -67,6 +67,38 @@ version = declare("syslab_version", ctypes.c_char_p)().decode()
 version_number = declare("syslab_version_number", ctypes.c_int)()
 
 
+class OwnedHandle:
+    """A library handle this object owns: freed by close(), by leaving a `with`
+    block, or when garbage-collected. Subclasses set `_free` (the C free
+    function) and `_what` (for the closed-handle message)."""
+
+    _free: Any = None
+    _what = "handle"
+
+    def __init__(self, handle: Optional[int]):
+        self._handle: Optional[int] = handle
+
+    def close(self) -> None:
+        if self._handle is not None:
+            type(self)._free(self._handle)
+            self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+    @property
+    def handle(self) -> int:
+        if self._handle is None:
+            raise ValueError(f"the {self._what} is closed")
+        return self._handle
+
+
 def strerror(status: int) -> str:
     return _strerror(status).decode()
 

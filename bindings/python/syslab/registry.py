@@ -7,7 +7,7 @@ import json
 from typing import Any, Optional
 
 from . import _native
-from ._native import check, declare, encode, to_json
+from ._native import OwnedHandle, check, declare, encode, to_json
 
 _handle = ctypes.c_void_p
 _new = declare("syslab_registry_new_with_options", ctypes.c_int, ctypes.POINTER(_handle), ctypes.c_char_p)
@@ -23,12 +23,15 @@ _load_lua = declare("syslab_registry_load_lua", ctypes.c_int, _handle, ctypes.c_
 _load_lua_string = declare("syslab_registry_load_lua_string", ctypes.c_int, _handle, ctypes.c_char_p, ctypes.c_char_p)
 
 
-class Registry:
+class Registry(OwnedHandle):
     """A scenario registry. Use as a context manager, or call close().
 
     `seed` makes per-request draws reproducible; `manual_clock=True` (or a start
     time in Unix seconds) gives a clock moved only by `advance_clock` (tests).
     """
+
+    _free = staticmethod(_free)
+    _what = "registry"
 
     def __init__(self, seed: Optional[int] = None, manual_clock: Any = None):
         options = {}
@@ -38,28 +41,7 @@ class Registry:
             options["manual_clock"] = manual_clock
         handle = _handle()
         check(_new(ctypes.byref(handle), to_json(options) if options else None))
-        self._handle: Optional[int] = handle.value
-
-    # -- lifetime -----------------------------------------------------------
-    def close(self) -> None:
-        if self._handle is not None:
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self) -> "Registry":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
-
-    @property
-    def handle(self) -> int:
-        if self._handle is None:
-            raise ValueError("the registry is closed")
-        return self._handle
+        super().__init__(handle.value)
 
     # -- catalogue ----------------------------------------------------------
     def catalogue(self) -> list[dict]:

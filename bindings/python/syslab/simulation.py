@@ -59,31 +59,11 @@ def queue(model: Optional[Json] = None, **fields: Any) -> dict:
     return _native.call_for_json(_queue, to_json(model))
 
 
-class Report:
+class Report(_native.OwnedHandle):
     """A finished load test. Use as a context manager, or call close()."""
 
-    def __init__(self, handle: int):
-        self._handle: Optional[int] = handle
-
-    def close(self) -> None:
-        if self._handle is not None:
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self) -> "Report":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
-
-    @property
-    def handle(self) -> int:
-        if self._handle is None:
-            raise ValueError("the report is closed")
-        return self._handle
+    _free = staticmethod(_free)
+    _what = "report"
 
     def json(self) -> dict:
         """The versioned JSON summary ({"format": "syslab.loadtest", "version": 1, ...})."""

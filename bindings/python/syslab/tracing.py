@@ -141,34 +141,17 @@ def export(template: str, variant: str = "success", format: str = "otlp-json", s
                                    to_json(options) if options else None)
 
 
-class Templates:
+class Templates(_native.OwnedHandle):
     """Built-in templates plus custom ones stored in `directory` (default: $SYSLAB_HOME/templates,
     else $XDG_DATA_HOME/syslab/templates, else ~/.local/share/syslab/templates)."""
+
+    _free = staticmethod(_free)
+    _what = "template store"
 
     def __init__(self, directory: Optional[str] = None):
         handle = _handle()
         check(_open(ctypes.byref(handle), encode(None if directory is None else str(directory))))
-        self._handle: Optional[int] = handle.value
-
-    def close(self) -> None:
-        if self._handle is not None:
-            _free(self._handle)
-            self._handle = None
-
-    def __enter__(self) -> "Templates":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()
-
-    @property
-    def handle(self) -> int:
-        if self._handle is None:
-            raise ValueError("the template store is closed")
-        return self._handle
+        super().__init__(handle.value)
 
     def listing(self) -> dict:
         """{"directory", "templates": [summaries], "problems": [{"file", "message"}]}."""
