@@ -50,6 +50,8 @@ public enum DurationText {
         if a < 1e-3 { return trimmed(seconds * 1e6, "µs") }
         if a < 1 { return trimmed(seconds * 1e3, "ms") }
         if a < 60 { return trimmed(seconds, "s") }
+        // Beyond what minutes can count in an Int, seconds with an exponent.
+        if a >= 1e15 { return JSONValue.format(number: seconds) + "s" }
         let minutes = (seconds / 60).rounded(.towardZero)
         return "\(Int(minutes))m\(Int((seconds - minutes * 60).rounded()))s"
     }

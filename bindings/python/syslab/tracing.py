@@ -17,7 +17,7 @@ import json
 from typing import Any, Optional, Union
 
 from . import _native
-from ._native import check, declare, encode, to_json
+from ._native import SyslabError, check, declare, encode, to_json
 
 FORMATS = ("trace-json", "otlp-json", "jaeger-json", "zipkin-json", "waterfall", "svg", "spans-table",
            "analysis-json", "analysis-text")
@@ -111,8 +111,13 @@ def _request(template: Optional[str], variant: Any, seed: int, topology: Optiona
     request: dict = {"seed": str(seed) if isinstance(seed, int) and seed >= 2 ** 53 else seed}
     if template is not None:
         request["template"] = template
+    if isinstance(topology, (str, bytes)):
+        try:
+            topology = json.loads(topology)
+        except ValueError as error:
+            raise SyslabError(_native.EJSON, f"topology: malformed JSON: {error}") from None
     if topology is not None:
-        request["topology"] = json.loads(topology) if isinstance(topology, (str, bytes)) else topology
+        request["topology"] = topology
     if variant is not None:
         request["variant"] = variant
     if start_time_unix_nano is not None:
