@@ -53,7 +53,7 @@ public enum DurationText {
         // Beyond what minutes can count in an Int, seconds with an exponent.
         if a >= 1e15 { return JSONValue.format(number: seconds) + "s" }
         let minutes = (seconds / 60).rounded(.towardZero)
-        return "\(Int(minutes))m\(Int((seconds - minutes * 60).rounded()))s"
+        return "\(minutes.saturatingInt)m\((seconds - minutes * 60).saturatingInt)s"
     }
 }
 

@@ -64,7 +64,7 @@ public struct ConnectionPool {
 
     /// Capacity effects scale the pool (at least one connection stays).
     public mutating func setCapacityFactor(_ factor: Double, at now: Double) -> [(exchange: Int32, waited: Double)] {
-        let size = max(1, Int((Double(config.size) * factor).rounded()))
+        let size = max(1, (Double(config.size) * factor).saturatingInt)
         guard size != effectiveSize else { return [] }
         effectiveSize = size
         return grant(at: now)

@@ -1,3 +1,4 @@
+import SyslabCore
 import DequeModule
 
 /// A node's servers and its FIFO queue: `servers` requests are worked on at
@@ -58,7 +59,7 @@ public struct Station {
     public mutating func setCapacityFactor(_ factor: Double, at now: Double) -> [Int32] {
         guard factor != capacityFactor, !isUnlimited else { return [] }
         capacityFactor = factor
-        effectiveServers = max(1, Int((Double(servers) * factor).rounded()))
+        effectiveServers = max(1, (Double(servers) * factor).saturatingInt)
         var started: [Int32] = []
         while busy < effectiveServers, let next = waiting.popFirst() {
             busy += 1

@@ -49,7 +49,7 @@ public struct EffectSummary {
         case .timeout: timeout = min(timeout ?? .infinity, max(0, e.seconds))
         case .capacity: capacity = min(capacity ?? 1, max(0, min(1, e.amount)))
         case .cacheMiss: cacheMiss = true
-        case .extraQueries: extraQueries += max(0, Int(e.amount.rounded()))
+        case .extraQueries: extraQueries += max(0, e.amount.saturatingInt)
         case .diskFull:
             diskFull = true
             diskFullStatus = e.status == 0 ? 507 : e.status
@@ -62,10 +62,10 @@ public struct EffectSummary {
             if e.amount > 0 { extraTime += 65_536 / e.amount }
         case .retry:
             extraTime += max(0, e.seconds)
-            extraAttempts += max(0, Int(e.amount.rounded()))
+            extraAttempts += max(0, e.amount.saturatingInt)
         case .queueWait: extraTime += max(0, e.seconds)
         case .fanout:
-            backgroundTasks += max(0, Int(e.amount.rounded()))
+            backgroundTasks += max(0, e.amount.saturatingInt)
             backgroundSeconds = max(backgroundSeconds, max(0, e.seconds))
         case .reorder:
             extraTime += max(0, e.seconds)

@@ -1,3 +1,4 @@
+import SyslabCore
 import Histogram
 
 /// Streaming latency percentiles in constant memory: an HdrHistogram of
@@ -36,7 +37,7 @@ public struct LatencyHistogram: Sendable {
         if s > maximum { maximum = s }
         var ns = s * 1e9
         if ns > Double(Self.highestNanoseconds) { ns = Double(Self.highestNanoseconds); clamped += 1 }
-        _ = histogram.record(UInt64(ns.rounded()))
+        _ = histogram.record(ns.saturatingUInt64)
     }
 
     public mutating func add(_ other: LatencyHistogram) {

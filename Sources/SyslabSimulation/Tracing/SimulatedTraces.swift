@@ -14,7 +14,7 @@ extension SystemSimulation {
         let traceId = TraceId(random: &rng)
         let ids = kept.spans.map { _ in SpanId(random: &rng) }
         let topology = model.topology
-        func nanos(_ t: Double) -> UInt64 { UInt64(max(0, (options.epoch + t) * 1e9).rounded()) }
+        func nanos(_ t: Double) -> UInt64 { (max(0, (options.epoch + t) * 1e9)).saturatingUInt64 }
         let spans: [Span] = kept.spans.enumerated().map { i, record in
             let node = topology.nodes[Int(record.node)]
             let edge = record.via >= 0 ? topology.edges[Int(record.via)] : nil

@@ -151,7 +151,7 @@ extension AnalysisContext {
             let advice = Advice.slow(ComponentCatalogue.kind(s.component))
             findings.append(Finding(
                 rule: "slow-span", severity: severity,
-                title: "\(name(s)) was slow: \(fmt(own)) of its own work, \(Int(ratio.rounded()))× its usual \(fmt(base))",
+                title: "\(name(s)) was slow: \(fmt(own)) of its own work, \(ratio.saturatingInt)× its usual \(fmt(base))",
                 detail: "Span \(s.spanId.hex) (\(s.name)) spent \(fmt(own)) outside its calls; \(pct(own, spans[root].durationMs)) of the response time.",
                 spans: [s], tips: advice.tips, fixes: advice.fixes, metrics: ["self_ms": own, "baseline_ms": base, "ratio": ratio]))
         }

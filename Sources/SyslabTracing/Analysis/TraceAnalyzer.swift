@@ -67,7 +67,7 @@ struct AnalysisContext {
     func name(_ s: Span) -> String { s.component.isEmpty || s.component == s.service ? s.service : "\(s.service) (\(s.component))" }
     func attempt(_ s: Span) -> Int { Int(s.attribute("http.request.resend_count")?.intValue ?? 0) + 1 }
     func fmt(_ ms: Double) -> String { TimeScale.format(ms: ms) }
-    func pct(_ part: Double, _ whole: Double) -> String { whole > 0 ? "\(Int((part / whole * 100).rounded()))%" : "0%" }
+    func pct(_ part: Double, _ whole: Double) -> String { whole > 0 ? "\((part / whole * 100).saturatingInt)%" : "0%" }
 
     /// A span's identity for grouping repeated work: its node (or service) and operation.
     func key(_ s: Span) -> String { (s.node.isEmpty ? s.service : s.node) + "\u{1F}" + s.name }

@@ -320,7 +320,7 @@ struct TraceWalk {
         SpanEvent(name: name, timeUnixNano: nanos(ms), attributes: attributes.keys.sorted().map { Attribute($0, attributes[$0]!) })
     }
 
-    func nanos(_ ms: Double) -> UInt64 { options.startUnixNano &+ UInt64((max(0, ms) * 1e6).rounded()) }
+    func nanos(_ ms: Double) -> UInt64 { options.startUnixNano &+ (max(0, ms) * 1e6).saturatingUInt64 }
 
     mutating func finish(_ index: Int, node: TopologyNode, edge: TopologyEdge?, behaviour: NodeBehaviour, start: Double,
                          end: Double, async: Bool, attempt: Int, failure: Failure?, events: [SpanEvent],

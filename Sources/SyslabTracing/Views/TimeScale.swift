@@ -1,3 +1,4 @@
+import SyslabCore
 /// Maps trace time to columns or pixels and picks round tick values
 /// (1, 2 or 5 times a power of ten) for the axis.
 struct TimeScale {
@@ -29,7 +30,7 @@ struct TimeScale {
         if ms <= 0 { return "0" }
         if ms >= 10_000 { return String(format1: ms / 1000) + " s" }
         if ms >= 1 { return String(format1: ms) + " ms" }
-        return "\(Int((ms * 1000).rounded())) µs"
+        return "\((ms * 1000).saturatingInt) µs"
     }
 
     /// Axis labels: round values, without a trailing ".0".
@@ -42,7 +43,7 @@ struct TimeScale {
 extension String {
     /// A number with one decimal, without Foundation's formatters.
     init(format1 value: Double) {
-        let tenths = Int64((value * 10).rounded())
+        let tenths = Int64((value * 10).saturatingInt)
         let sign = tenths < 0 ? "-" : ""
         let magnitude = tenths.magnitude
         self = "\(sign)\(magnitude / 10).\(magnitude % 10)"
