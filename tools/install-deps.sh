@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(liblua5.4-dev lua5.4 pkg-config prometheus valgrind)
+# lua5.4: the stock interpreter loading syslab.so; prometheus: promtool for the metrics checks.
+packages=(liblua5.4-dev lua5.4 pkg-config prometheus)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
