@@ -5,10 +5,11 @@ from ._native import OK, EINVAL, EJSON, EUTF8, ENOTFOUND, ERANGE, ETYPE, EEXISTS
 from ._native import ESCRIPT, EIO, ECORRUPT, ELIMIT, ENOMEM, EINTERNAL
 from .registry import Registry
 from .decision import Decider, Effect, EFFECT_KINDS, METRICS_CONTENT_TYPE, metrics_text
+from . import simulation, tracing  # syslab.simulation.loadtest(...), syslab.tracing.generate(...)
 
 __all__ = [
     "Registry", "SyslabError", "version", "version_number", "strerror",
     "OK", "EINVAL", "EJSON", "EUTF8", "ENOTFOUND", "ERANGE", "ETYPE", "EEXISTS",
     "ESCRIPT", "EIO", "ECORRUPT", "ELIMIT", "ENOMEM", "EINTERNAL",
 ]
-__all__ += ["Decider", "Effect", "EFFECT_KINDS", "METRICS_CONTENT_TYPE", "metrics_text"]
+__all__ += ["Decider", "Effect", "EFFECT_KINDS", "METRICS_CONTENT_TYPE", "metrics_text", "simulation", "tracing"]
