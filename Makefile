@@ -26,8 +26,10 @@ all: build
 deps:
 	@tools/install-deps.sh
 
+# libsyslab.so exports only the C API and luaopen_syslab (bindings/c/libsyslab.map).
 build: deps
-	$(SWIFT) build $(SWIFT_FLAGS)
+	$(SWIFT) build $(SWIFT_FLAGS) --product syslab -Xlinker --version-script=$(CURDIR)/bindings/c/libsyslab.map
+	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-lua
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
 
 demo: build
