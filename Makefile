@@ -96,6 +96,8 @@ install: build
 	install -m 644 Include/syslab.h $(DESTDIR)$(PREFIX)/include/syslab.h
 	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsyslab.so
 	install -m 755 $(LUA_BIN) $(DESTDIR)$(PREFIX)/bin/syslab-lua
+	# Debug symbols stay in the build tree; the installed files are about half the size.
+	strip --strip-unneeded $(DESTDIR)$(PREFIX)/lib/libsyslab.so $(DESTDIR)$(PREFIX)/bin/syslab-lua
 	ln -sf ../../libsyslab.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/syslab.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' bindings/c/syslab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/syslab.pc
 	@echo "installed libsyslab into $(DESTDIR)$(PREFIX)"
