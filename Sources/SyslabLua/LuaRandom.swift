@@ -15,7 +15,7 @@ enum LuaRandom {
         let created = LuaSupport.defineMetatable(L, metatable, methods: [
             ("uniform", { L in
                 LuaSupport.guarded(L) { L in
-                    let box = try LuaRandom.box(L)
+                    let box = try LuaRandom.box(L, "uniform")
                     let lo = try LuaSupport.optNumber(L, 2, "uniform", default: 0)
                     let hi = try LuaSupport.optNumber(L, 3, "uniform", default: 1)
                     lua_pushnumber(L, lo + (hi - lo) * box.generator.nextUnit())
@@ -24,7 +24,7 @@ enum LuaRandom {
             }),
             ("exponential", { L in
                 LuaSupport.guarded(L) { L in
-                    let box = try LuaRandom.box(L)
+                    let box = try LuaRandom.box(L, "exponential")
                     let mean = try LuaSupport.checkNumber(L, 2, "exponential")
                     lua_pushnumber(L, Distribution.exponential(mean: mean).sample(&box.generator))
                     return 1
@@ -32,7 +32,7 @@ enum LuaRandom {
             }),
             ("lognormal", { L in
                 LuaSupport.guarded(L) { L in
-                    let box = try LuaRandom.box(L)
+                    let box = try LuaRandom.box(L, "lognormal")
                     let mean = try LuaSupport.checkNumber(L, 2, "lognormal")
                     let sd = try LuaSupport.checkNumber(L, 3, "lognormal")
                     guard mean > 0, sd >= 0 else { throw LuaArgumentError("lognormal needs mean > 0 and stddev >= 0") }
@@ -56,10 +56,7 @@ enum LuaRandom {
         LuaSupport.pushObject(L, Box(seed: seed), metatable: metatable)
     }
 
-    static func box(_ L: LuaState) throws -> Box {
-        guard let box = LuaSupport.object(L, 1, metatable: metatable, as: Box.self) else {
-            throw LuaArgumentError("bad self (syslab.Random expected, got \(LuaSupport.typeName(L, 1)))")
-        }
-        return box
+    static func box(_ L: LuaState, _ method: String) throws -> Box {
+        try LuaSupport.checkSelf(L, metatable: metatable, as: Box.self, method: method, variable: "rng")
     }
 }

@@ -80,13 +80,7 @@ public enum LuaRegistry {
     }
 
     static func handle(_ L: LuaState, _ function: String) throws -> Handle {
-        guard let handle = LuaSupport.object(L, 1, metatable: metatable, as: Handle.self) else {
-            if luaL_testudata(L, 1, metatable) != nil {
-                throw LuaArgumentError("registry:\(function): the registry is closed")
-            }
-            throw LuaArgumentError("bad self to '\(function)' (syslab.Registry expected, got \(LuaSupport.typeName(L, 1)); use registry:\(function)(...))")
-        }
-        return handle
+        try LuaSupport.checkSelf(L, metatable: metatable, as: Handle.self, method: function, variable: "registry")
     }
 
     static let list: LuaFunction = { L in

@@ -297,10 +297,7 @@ public enum LuaSimulation {
     // MARK: report methods
 
     static func box(_ L: LuaState, _ method: String) throws -> ReportBox {
-        guard let box = LuaSupport.object(L, 1, metatable: reportMetatable, as: ReportBox.self) else {
-            throw LuaArgumentError("bad self to '\(method)' (syslab.LoadTestReport expected, got \(LuaSupport.typeName(L, 1)); use report:\(method)(...))")
-        }
-        return box
+        try LuaSupport.checkSelf(L, metatable: reportMetatable, as: ReportBox.self, method: method, variable: "report")
     }
 
     /// `report:summary()` → the end-of-test summary text.

@@ -218,6 +218,20 @@ public enum LuaSupport {
         return Unmanaged<T>.fromOpaque(pointer).takeUnretainedValue()
     }
 
+    /// The object behind `self` (argument 1) of a method call, or a Lua error
+    /// saying that the handle is closed or that `self` is of the wrong type.
+    /// `variable` is how the docs name such a handle ("registry", "trace").
+    public static func checkSelf<T: AnyObject>(
+        _ L: LuaState, metatable name: String, as type: T.Type, method: String, variable: String
+    ) throws -> T {
+        if let object = object(L, 1, metatable: name, as: type) { return object }
+        if luaL_testudata(L, 1, name) != nil {
+            throw LuaArgumentError("\(variable):\(method): the \(variable) is closed")
+        }
+        throw LuaArgumentError(
+            "bad self to '\(method)' (\(name) expected, got \(typeName(L, 1)); use \(variable):\(method)(...))")
+    }
+
     /// Releases the object held by the userdata at `index` (for __gc and __close); idempotent.
     public static func releaseObject<T: AnyObject>(_ L: LuaState, _ index: Int32, metatable name: String, as: T.Type) {
         guard let raw = luaL_testudata(L, index, name) else { return }

@@ -148,11 +148,7 @@ public enum LuaTracing {
     // MARK: syslab.Trace
 
     static func trace(_ L: LuaState, _ function: String) throws -> Trace {
-        guard let box = LuaSupport.object(L, 1, metatable: traceMetatable, as: TraceBox.self) else {
-            if luaL_testudata(L, 1, traceMetatable) != nil { throw LuaArgumentError("trace:\(function): the trace is closed") }
-            throw LuaArgumentError("bad self to '\(function)' (syslab.Trace expected, got \(LuaSupport.typeName(L, 1)); use trace:\(function)(...))")
-        }
-        return box.trace
+        try LuaSupport.checkSelf(L, metatable: traceMetatable, as: TraceBox.self, method: function, variable: "trace").trace
     }
 
     /// `trace:export(format [, options])` → string.
@@ -215,11 +211,7 @@ public enum LuaTracing {
     // MARK: syslab.Templates
 
     static func store(_ L: LuaState, _ function: String) throws -> TemplateStore {
-        guard let store = LuaSupport.object(L, 1, metatable: templatesMetatable, as: TemplateStore.self) else {
-            if luaL_testudata(L, 1, templatesMetatable) != nil { throw LuaArgumentError("templates:\(function): the store is closed") }
-            throw LuaArgumentError("bad self to '\(function)' (syslab.Templates expected, got \(LuaSupport.typeName(L, 1)); use templates:\(function)(...))")
-        }
-        return store
+        try LuaSupport.checkSelf(L, metatable: templatesMetatable, as: TemplateStore.self, method: function, variable: "templates")
     }
 
     /// A template given as a table or as JSON text.
