@@ -147,29 +147,10 @@ public func syslab_registry_decide_json(_ r: OpaquePointer?, _ request: UnsafePo
     ABI.call {
         let box = try RegistryBox.from(r, "syslab_registry_decide_json")
         try ABI.requireOutput(out)
-        var context = RequestContext()
-        if let c = try ABI.optionalJSON(request, "request_json") {
-            guard case .object(let o) = c else { throw SyslabError.typeMismatch("request_json must be an object, got \(c.typeName)") }
-            for (key, value) in o {
-                switch key {
-                case "route", "method", "component":
-                    guard let s = value.stringValue else { throw SyslabError.typeMismatch("request.\(key) must be a string") }
-                    if key == "route" { context.route = s } else if key == "method" { context.method = s } else { context.component = s }
-                case "tags":
-                    guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
-                        throw SyslabError.typeMismatch("request.tags must be an array of strings")
-                    }
-                    context.tags = items.compactMap(\.stringValue)
-                default:
-                    throw SyslabError.invalidArgument("unknown request field '\(key)' (expected route, method, component, tags)")
-                }
-            }
-        }
+        let context = try RequestContext.parse(try ABI.optionalJSON(request, "request_json") ?? .null)
         var effects: [JSONValue] = []
         try box.registry.decide(context) { entry, effect in
-            var o = effect.json.objectValue!
-            o["scenario"] = .string(entry.scenario.name)
-            effects.append(.object(o))
+            effects.append(effect.json(scenario: entry.scenario.name))
         }
         try ABI.output(out, JSONValue.array(effects).serialized())
     }

@@ -172,17 +172,11 @@ public enum LuaRegistry {
             var context = RequestContext()
             if syslab_lua_isnoneornil(L, 2) == 0 {
                 try LuaSupport.checkTable(L, 2, "decide")
-                let c = try LuaSupport.json(L, at: 2, path: "request")
-                context = RequestContext(
-                    route: c["route"]?.stringValue ?? "", method: c["method"]?.stringValue ?? "",
-                    component: c["component"]?.stringValue ?? "",
-                    tags: c["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                context = try RequestContext.parse(try LuaSupport.json(L, at: 2, path: "request"))
             }
             var effects: [JSONValue] = []
             try registry.decide(context) { entry, effect in
-                var o = effect.json.objectValue!
-                o["scenario"] = .string(entry.scenario.name)
-                effects.append(.object(o))
+                effects.append(effect.json(scenario: entry.scenario.name))
             }
             LuaSupport.push(L, json: .array(effects))
             return 1

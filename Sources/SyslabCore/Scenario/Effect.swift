@@ -164,6 +164,12 @@ public struct Effect: Sendable, Equatable {
         ["kind": .string(kind.name), "seconds": .number(seconds), "status": .number(Double(status)), "amount": .number(amount)]
     }
 
+    /// The effect as a decision reports it: with the scenario that produced it.
+    public func json(scenario: String) -> JSONValue {
+        ["scenario": .string(scenario), "kind": .string(kind.name), "seconds": .number(seconds),
+         "status": .number(Double(status)), "amount": .number(amount)]
+    }
+
     /// Parses an effect table/object as produced by Lua or JSON callers.
     public static func parse(_ json: JSONValue, scenario: String) throws -> Effect {
         guard case .object(let o) = json else {

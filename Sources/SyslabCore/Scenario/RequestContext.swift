@@ -10,6 +10,35 @@ public struct RequestContext: Sendable, Equatable {
     public init(route: String = "", method: String = "", component: String = "", tags: [String] = []) {
         self.route = route; self.method = method; self.component = component; self.tags = tags
     }
+
+    /// Parses a request given as JSON: {"route", "method", "component", "tags"};
+    /// null is an empty request. An empty object stands for empty tags, since
+    /// an empty Lua table cannot say whether it is a list.
+    public static func parse(_ json: JSONValue) throws -> RequestContext {
+        if json.isNull { return RequestContext() }
+        guard case .object(let o) = json else {
+            throw SyslabError.typeMismatch("a request must be an object, got \(json.typeName)")
+        }
+        var context = RequestContext()
+        for (key, value) in o {
+            switch key {
+            case "route", "method", "component":
+                guard let s = value.stringValue else {
+                    throw SyslabError.typeMismatch("request.\(key) must be a string, got \(value.typeName)")
+                }
+                if key == "route" { context.route = s } else if key == "method" { context.method = s } else { context.component = s }
+            case "tags":
+                if case .object(let members) = value, members.isEmpty { continue }
+                guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                    throw SyslabError.typeMismatch("request.tags must be an array of strings")
+                }
+                context.tags = items.compactMap(\.stringValue)
+            default:
+                throw SyslabError.invalidArgument("unknown request field '\(key)' (expected route, method, component, tags)")
+            }
+        }
+        return context
+    }
 }
 
 /// Which requests an enabled scenario applies to. Empty fields match all.
