@@ -44,7 +44,6 @@ void syslab_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
 const char *syslab_lua_tostring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }
 void syslab_lua_newtable(lua_State *L) { lua_newtable(L); }
 int syslab_lua_isnoneornil(lua_State *L, int idx) { return lua_isnoneornil(L, idx); }
-int syslab_lua_upvalueindex(int i) { return lua_upvalueindex(i); }
 void syslab_lua_getmetatable_named(lua_State *L, const char *name) { luaL_getmetatable(L, name); }
 lua_Number syslab_lua_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
 lua_Integer syslab_lua_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
@@ -106,15 +105,6 @@ lua_State *syslab_lua_newstate(size_t memory_limit_bytes) {
     }
     lua_atpanic(L, panic_handler);
     return L;
-}
-
-size_t syslab_lua_memory_in_use(lua_State *L) {
-    void *ud = NULL;
-    lua_Alloc f = lua_getallocf(L, &ud);
-    if (f == limited_realloc) {
-        return ((limited_alloc *)ud)->used;
-    }
-    return (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024u;
 }
 
 /* ---- instruction budget ---- */

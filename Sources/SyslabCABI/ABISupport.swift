@@ -130,6 +130,12 @@ public enum ABI {
         }
     }
 
+    /// Required JSON text (NULL is an error naming the argument).
+    public static func requiredJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> JSONValue {
+        guard let json = try optionalJSON(pointer, name) else { throw SyslabError.invalidArgument("\(name) is NULL") }
+        return json
+    }
+
     /// Stores a malloc'd copy of `value` in `out` (the caller frees it with
     /// `syslab_string_free`). `out` must not be NULL.
     public static func output(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ value: String) throws {

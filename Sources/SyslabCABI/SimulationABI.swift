@@ -16,17 +16,12 @@ final class ReportHandle {
     }
 }
 
-private func requiredJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> JSONValue {
-    guard let json = try ABI.optionalJSON(pointer, name) else { throw SyslabError.invalidArgument("\(name) is NULL") }
-    return json
-}
-
 @_cdecl("syslab_queue_run")
 public func syslab_queue_run(_ model: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     ABI.call {
         try ABI.requireOutput(out)
         out!.pointee = nil
-        let queue = try QueueingModel(config: try requiredJSON(model, "model_json"))
+        let queue = try QueueingModel(config: try ABI.requiredJSON(model, "model_json"))
         try ABI.output(out, try QueueingSimulation(queue).run().json.serialized())
     }
 }
@@ -37,7 +32,7 @@ public func syslab_loadtest_run(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ 
         try ABI.requireOutput(out)
         out!.pointee = nil
         let catalogue = try registry.map { try RegistryBox.from($0, "syslab_loadtest_run").registry }
-        let loadTest = try LoadTest(config: try requiredJSON(test, "test_json"))
+        let loadTest = try LoadTest(config: try ABI.requiredJSON(test, "test_json"))
         let report = try loadTest.run(registry: catalogue)
         out!.pointee = OpaquePointer(Unmanaged.passRetained(ReportHandle(report)).toOpaque())
     }

@@ -76,7 +76,7 @@ public func syslab_templates_get_json(_ t: OpaquePointer?, _ id: UnsafePointer<C
 public func syslab_templates_create(_ t: OpaquePointer?, _ template: UnsafePointer<CChar>?) -> Int32 {
     ABI.call {
         let store = try TemplatesHandle.from(t, "syslab_templates_create")
-        try store.create(try Template.parse(try requiredJSON(template, "template_json")))
+        try store.create(try Template.parse(try ABI.requiredJSON(template, "template_json")))
     }
 }
 
@@ -84,7 +84,7 @@ public func syslab_templates_create(_ t: OpaquePointer?, _ template: UnsafePoint
 public func syslab_templates_update(_ t: OpaquePointer?, _ template: UnsafePointer<CChar>?) -> Int32 {
     ABI.call {
         let store = try TemplatesHandle.from(t, "syslab_templates_update")
-        try store.update(try Template.parse(try requiredJSON(template, "template_json")))
+        try store.update(try Template.parse(try ABI.requiredJSON(template, "template_json")))
     }
 }
 
@@ -126,7 +126,7 @@ public func syslab_trace_generate(
         let registry = try r.map { try RegistryBox.from($0, "syslab_trace_generate").registry }
         let traceFormat = try TraceFormat.named(try ABI.optionalString(format, "format") ?? TraceFormat.traceJSON.rawValue)
         let renderOptions = try ABI.optionalJSON(options, "options_json")
-        let trace = try TraceRequest.parse(try requiredJSON(request, "request_json"), store: store, registry: registry).generate()
+        let trace = try TraceRequest.parse(try ABI.requiredJSON(request, "request_json"), store: store, registry: registry).generate()
         try ABI.output(out, try TraceRenderer.render(trace, format: traceFormat, options: renderOptions))
     }
 }
@@ -139,13 +139,9 @@ public func syslab_trace_render(
     ABI.call {
         try ABI.requireOutput(out)
         out!.pointee = nil
-        let parsed = try Trace.parse(try requiredJSON(trace, "trace_json"))
+        let parsed = try Trace.parse(try ABI.requiredJSON(trace, "trace_json"))
         let traceFormat = try TraceFormat.named(try ABI.string(format, "format"))
         try ABI.output(out, try TraceRenderer.render(parsed, format: traceFormat, options: try ABI.optionalJSON(options, "options_json")))
     }
 }
 
-private func requiredJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> JSONValue {
-    guard let json = try ABI.optionalJSON(pointer, name) else { throw SyslabError.invalidArgument("\(name) is NULL") }
-    return json
-}

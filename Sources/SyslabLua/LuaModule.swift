@@ -11,7 +11,9 @@ public enum LuaModule {
 
     /// Pushes the module table onto the stack (what `require "syslab"` returns).
     public static func open(_ L: LuaState) -> Int32 {
-        LuaStateOwner.of(L).touch()
+        // Creating the state's owner first anchors its finaliser early, so it runs
+        // after the finalisers of objects created later (Lua finalises in reverse).
+        _ = LuaStateOwner.of(L)
         LuaRegistry.register(L)
         LuaRandom.register(L)
         lua_createtable(L, 0, 16)

@@ -51,11 +51,6 @@ public final class LuaStateOwner: @unchecked Sendable {
         }
     }
 
-    /// Creating the owner at module load anchors its finaliser early, so it
-    /// runs after the finalisers of objects created later (Lua finalises in
-    /// reverse order).
-    func touch() {}
-
     func markClosed() {
         lock.withLock {
             isClosed = true

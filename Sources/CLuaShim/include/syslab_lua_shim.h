@@ -31,7 +31,6 @@ void syslab_lua_pop(lua_State *L, int n);
 const char *syslab_lua_tostring(lua_State *L, int idx, size_t *len);
 void syslab_lua_newtable(lua_State *L);
 int syslab_lua_isnoneornil(lua_State *L, int idx);
-int syslab_lua_upvalueindex(int i);
 void syslab_lua_getmetatable_named(lua_State *L, const char *name);
 lua_Number syslab_lua_tonumber(lua_State *L, int idx, int *isnum);
 lua_Integer syslab_lua_tointeger(lua_State *L, int idx, int *isnum);
@@ -53,7 +52,6 @@ int syslab_lua_traceback_handler(lua_State *L);
  */
 lua_State *syslab_lua_newstate(size_t memory_limit_bytes);
 void syslab_lua_set_instruction_limit(lua_State *L, long long max_instructions);
-size_t syslab_lua_memory_in_use(lua_State *L);
 /* Closes a state made by syslab_lua_newstate and frees its allocator. */
 void syslab_lua_close(lua_State *L);
 
