@@ -1,0 +1,28 @@
+/* syslab_registry_new_with_options: the options JSON, then the calls a new
+ * registry answers (status, clock moves, metrics). */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    char *options = fuzz_string(data, size);
+    syslab_registry *r = (syslab_registry *)1;
+    int status = syslab_registry_new_with_options(&r, options);
+    if (fuzz_status("syslab_registry_new_with_options", status)) {
+        if (r == NULL) fuzz_fail("new_with_options gave NULL", status);
+        char *out = NULL;
+        FUZZ_OWNED("syslab_registry_status_json", syslab_registry_status_json(r, &out), out);
+        /* Clock moves, legal or not, on manual and system clocks alike. */
+        const double steps[] = {1, 1e308, 1e308, -1, 0};
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            fuzz_status("syslab_registry_advance_clock", syslab_registry_advance_clock(r, steps[i]));
+        }
+        out = NULL;
+        FUZZ_OWNED("syslab_registry_status_json", syslab_registry_status_json(r, &out), out);
+        out = NULL;
+        FUZZ_OWNED("syslab_registry_metrics_text", syslab_registry_metrics_text(r, &out), out);
+        syslab_registry_free(r);
+    } else if (r != NULL) {
+        fuzz_fail("new_with_options failed but left *out set", status);
+    }
+    free(options);
+    return 0;
+}
