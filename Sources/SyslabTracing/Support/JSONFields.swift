@@ -74,7 +74,9 @@ enum JSONFields {
     }
 
     /// The closest candidate by edit distance, for "did you mean" hints.
+    /// Names far longer than any candidate get none (the distance is quadratic).
     static func suggestion(for name: String, in candidates: [String]) -> String? {
+        guard name.utf8.count <= ErrorText.quoteLimit else { return nil }
         var best: (String, Int)? = nil
         for candidate in candidates {
             let d = editDistance(name.lowercased(), candidate.lowercased())
