@@ -9,8 +9,8 @@ public enum ErrorText {
 
     /// `text` cut to at most `limit` bytes of UTF-8 (on a scalar
     /// boundary), with "…" marking the cut.
-    public static func quoted(_ text: String, limit: Int = quoteLimit) -> String {
-        guard text.utf8.count > limit else { return text }
+    public static func quoted<Text: StringProtocol>(_ text: Text, limit: Int = quoteLimit) -> String {
+        guard text.utf8.count > limit else { return String(text) }
         var used = 0
         var end = text.unicodeScalars.startIndex
         for scalar in text.unicodeScalars {
@@ -18,6 +18,6 @@ public enum ErrorText {
             if used > limit { break }
             end = text.unicodeScalars.index(after: end)
         }
-        return String(text.unicodeScalars[..<end]) + "… (\(text.utf8.count) bytes)"
+        return String(String.UnicodeScalarView(text.unicodeScalars[..<end])) + "… (\(text.utf8.count) bytes)"
     }
 }

@@ -9,14 +9,14 @@ enum JSONFields {
         }
         if let allowed {
             for key in o.keys.sorted() where !allowed.contains(key) {
-                throw SyslabError.invalidArgument("\(path) has unknown member '\(key)' (expected \(allowed.joined(separator: ", ")))")
+                throw SyslabError.invalidArgument("\(path) has unknown member '\(ErrorText.quoted(key))' (expected \(allowed.joined(separator: ", ")))")
             }
         }
         return o
     }
 
     static func requiredString(_ o: [String: JSONValue], _ key: String, path: String) throws -> String {
-        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(key)'") }
+        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))'") }
         guard let s = value.stringValue else {
             throw SyslabError.typeMismatch("\(path).\(key) must be a string, got \(value.typeName)")
         }
@@ -66,7 +66,7 @@ enum JSONFields {
     }
 
     static func array(_ o: [String: JSONValue], _ key: String, path: String) throws -> [JSONValue] {
-        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(key)'") }
+        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))'") }
         guard let items = value.arrayValue else {
             throw SyslabError.typeMismatch("\(path).\(key) must be an array, got \(value.typeName)")
         }
