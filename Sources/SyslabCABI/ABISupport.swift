@@ -68,7 +68,7 @@ enum LastError {
 
     static func set(_ message: String) {
         let old = pthread_getspecific(key)
-        pthread_setspecific(key, strdup(message))
+        pthread_setspecific(key, strdup(ErrorText.quoted(message, limit: ErrorText.messageLimit)))
         free(old)
     }
 
@@ -122,17 +122,27 @@ public enum ABI {
         return try string(pointer, name)
     }
 
-    /// Optional JSON text (NULL → nil).
-    public static func optionalJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> JSONValue? {
-        guard let text = try optionalString(pointer, name) else { return nil }
-        do { return try JSONValue.parse(text) } catch let e as SyslabError {
-            throw SyslabError.invalidJSON("\(name): \(e.message)")
+    /// Optional JSON text (NULL → nil). The size is checked against `limit`
+    /// before the text is read, and errors name the argument and the call.
+    public static func optionalJSON(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: JSONLimits = .document,
+                                    function: String = #function) throws -> JSONValue? {
+        guard let pointer else { return nil }
+        let entry = String(function.prefix { $0 != "(" })
+        do { try limit.check(byteCount: strlen(pointer), source: entry) } catch let e as SyslabError {
+            throw e.prefixed("\(name): ")
+        }
+        let text = try string(pointer, name)
+        do { return try JSONValue.parse(text, limit: limit, source: entry) } catch let e as SyslabError {
+            throw e.prefixed("\(name): ")
         }
     }
 
     /// Required JSON text (NULL is an error naming the argument).
-    public static func requiredJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> JSONValue {
-        guard let json = try optionalJSON(pointer, name) else { throw SyslabError.invalidArgument("\(name) is NULL") }
+    public static func requiredJSON(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: JSONLimits = .document,
+                                    function: String = #function) throws -> JSONValue {
+        guard let json = try optionalJSON(pointer, name, limit: limit, function: function) else {
+            throw SyslabError.invalidArgument("\(name) is NULL")
+        }
         return json
     }
 

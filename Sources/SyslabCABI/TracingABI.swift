@@ -125,7 +125,7 @@ public func syslab_trace_generate(
         let store = try t.map { try TemplatesHandle.from($0, "syslab_trace_generate") }
         let registry = try r.map { try RegistryBox.from($0, "syslab_trace_generate").registry }
         let traceFormat = try TraceFormat.named(try ABI.optionalString(format, "format") ?? TraceFormat.traceJSON.rawValue)
-        let renderOptions = try ABI.optionalJSON(options, "options_json")
+        let renderOptions = try ABI.optionalJSON(options, "options_json", limit: .request)
         let trace = try TraceRequest.parse(try ABI.requiredJSON(request, "request_json"), store: store, registry: registry).generate()
         try ABI.output(out, try TraceRenderer.render(trace, format: traceFormat, options: renderOptions))
     }
@@ -141,7 +141,7 @@ public func syslab_trace_render(
         out!.pointee = nil
         let parsed = try Trace.parse(try ABI.requiredJSON(trace, "trace_json"))
         let traceFormat = try TraceFormat.named(try ABI.string(format, "format"))
-        try ABI.output(out, try TraceRenderer.render(parsed, format: traceFormat, options: try ABI.optionalJSON(options, "options_json")))
+        try ABI.output(out, try TraceRenderer.render(parsed, format: traceFormat, options: try ABI.optionalJSON(options, "options_json", limit: .request)))
     }
 }
 

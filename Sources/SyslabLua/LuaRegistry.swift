@@ -192,7 +192,7 @@ public enum LuaRegistry {
                 throw LuaArgumentError("registry:advance needs a registry made with syslab.registry{manual_clock=true}")
             }
             guard seconds >= 0, seconds.isFinite else { throw LuaArgumentError("registry:advance: seconds must be finite and >= 0") }
-            clock.advance(by: seconds)
+            try clock.advance(by: seconds)
             lua_pushnumber(L, clock.now())
             return 1
         }

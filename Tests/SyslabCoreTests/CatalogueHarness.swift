@@ -1,3 +1,4 @@
+import Testing
 @testable import SyslabCore
 
 /// Drives one registry on a manual clock for scenario tests: enable with
@@ -28,7 +29,7 @@ struct CatalogueHarness {
         out.reserveCapacity(count)
         for _ in 0..<count {
             out.append(try decide())
-            if interval > 0 { clock.advance(by: interval) }
+            if interval > 0 { try clock.advance(by: interval) }
         }
         return out
     }
@@ -36,7 +37,9 @@ struct CatalogueHarness {
     /// Seconds since the scenario was enabled.
     var elapsed: Double { clock.now() - CatalogueHarness.start }
 
-    func advance(_ seconds: Double) { clock.advance(by: seconds) }
+    func advance(_ seconds: Double) {
+        do { try clock.advance(by: seconds) } catch { Issue.record("the manual clock refused to advance: \(error)") }
+    }
 
     func metric(_ name: String, _ labels: LabelValues) -> Double? { registry.metrics.value(name, labels) }
 

@@ -77,7 +77,7 @@ struct MetricsTests {
         #expect(registry.metrics.value("simulator_injections_total", LabelValues("error-burst", "error")) == 5)
         let duration = try #require(registry.metrics.family(named: "simulator_effect_duration_seconds")?.existingSeries(LabelValues("fixed-latency", "delay")))
         #expect(duration.histogram.count == 5 && abs(duration.histogram.sum - 1) < 1e-9)
-        clock.advance(by: 10)
+        try clock.advance(by: 10)
         let text = registry.metricsText()
         #expect(text.contains("simulator_scenarios_enabled 1\n"), "expiry is reflected at scrape time")
         try registry.enable("fixed-latency")

@@ -49,9 +49,9 @@ struct RegistryTests {
         let first = status["enabled"]?.arrayValue?.first
         #expect(first?["expires_at"]?.doubleValue == 1030)
         #expect(first?["remaining_seconds"]?.doubleValue == 30)
-        clock.advance(by: 29.999)
+        try clock.advance(by: 29.999)
         #expect(registry.activeScenarios().count == 2)
-        clock.advance(by: 0.001)
+        try clock.advance(by: 0.001)
         #expect(registry.activeScenarios().map(\.scenario.name) == ["error-burst"], "no-ttl scenario stays")
         #expect(try registry.decideAll(RequestContext()).allSatisfy { $0.scenario == "error-burst" })
     }

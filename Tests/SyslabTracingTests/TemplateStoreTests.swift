@@ -104,4 +104,33 @@ struct TemplateStoreTests {
         #expect(throws: SyslabError.self) { try store.delete("a/b") }
         do { _ = try store.template("simpel") } catch let e as SyslabError { #expect(e.message.contains("did you mean 'simple'?")) }
     }
+
+    // Regression (issue 9, defect 8): a FIFO named x.json, or a symlink to
+    // one, hung the store forever; a symlink loop looked like a missing file.
+    @Test func filesThatAreNotRegularFilesAreListedProblems() throws {
+        let store = try TemplateStore(directory: temporaryDirectory())
+        try FileSystem.makeDirectories(store.directory)
+        let dir = store.directory
+        #expect(mkfifo(dir + "/pipe.json", 0o644) == 0)
+        #expect(symlink(dir + "/pipe.json", dir + "/to-pipe.json") == 0)
+        #expect(symlink(dir + "/loop.json", dir + "/loop.json") == 0)
+        #expect(mkdir(dir + "/folder.json", 0o755) == 0)
+        try store.create(try Template.parse(JSONValue.parse(Self.custom)))
+
+        let (templates, problems) = try store.list()
+        #expect(templates.count == 44, "the good custom template still loads")
+        let byFile = Dictionary(uniqueKeysWithValues: problems.map { ($0.file, $0.message) })
+        #expect(byFile[dir + "/pipe.json"] == "\(dir)/pipe.json is not a regular file (it is a FIFO)")
+        #expect(byFile[dir + "/to-pipe.json"] == "\(dir)/to-pipe.json is not a regular file (it is a FIFO)")
+        #expect(byFile[dir + "/folder.json"] == "\(dir)/folder.json is not a regular file (it is a directory)")
+        #expect(byFile[dir + "/loop.json"] == "cannot open \(dir)/loop.json: Too many levels of symbolic links (a symbolic link loop)")
+        #expect(problems.count == 4)
+
+        #expect(throws: SyslabError.io("cannot open \(dir)/loop.json: Too many levels of symbolic links (a symbolic link loop)")) {
+            try store.template("loop")
+        }
+        #expect(throws: SyslabError.io("\(dir)/pipe.json is not a regular file (it is a FIFO)")) { try store.template("pipe") }
+        try store.delete("loop")
+        #expect(!FileSystem.exists(dir + "/loop.json"), "a broken entry can be deleted")
+    }
 }

@@ -29,7 +29,23 @@ public final class ManualClock: Clock, @unchecked Sendable {
 
     public func now() -> Double { lock.withLock { current } }
 
-    public func advance(by seconds: Double) { lock.withLock { current += seconds } }
+    /// The latest time a manual clock may show: 9999-12-31T23:59:59Z. Past
+    /// it (or at infinity) expiry times and status JSON stop meaning anything.
+    public static let latest = 253_402_300_799.0
+
+    /// Moves the clock forward; refuses (and stays put) when `seconds` is
+    /// negative or not finite, or would carry the clock past `latest`.
+    public func advance(by seconds: Double) throws {
+        guard seconds.isFinite, seconds >= 0 else {
+            throw SyslabError.outOfRange("seconds must be finite and >= 0, got \(seconds)")
+        }
+        try lock.withLock {
+            guard current + seconds <= ManualClock.latest else {
+                throw SyslabError.outOfRange("advancing the manual clock by \(seconds) s would carry it past 9999-12-31T23:59:59Z (\(JSONValue.format(number: ManualClock.latest)) Unix seconds); it stays at \(JSONValue.format(number: current))")
+            }
+            current += seconds
+        }
+    }
 
     public func set(_ seconds: Double) { lock.withLock { current = seconds } }
 }

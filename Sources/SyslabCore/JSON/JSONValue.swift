@@ -10,19 +10,21 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses UTF-8 JSON text; malformed input throws `SyslabError.invalidJSON`.
-    public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Data(text.utf8))
+    /// Parses UTF-8 JSON text; malformed input throws `SyslabError.invalidJSON`,
+    /// input over `limit` throws `SyslabError.limitExceeded` naming `source`.
+    public static func parse(_ text: String, limit: JSONLimits = .document, source: String = "the JSON input") throws -> JSONValue {
+        try limit.check(byteCount: text.utf8.count, source: source)
+        var text = text
+        return try text.withUTF8 { try JSONParser.parse($0, maxDepth: JSONLimits.maxDepth) }
     }
 
-    public static func parse(_ data: Data) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            throw SyslabError.invalidJSON("malformed JSON: " + Self.describe(error))
-        } catch {
-            throw SyslabError.invalidJSON("malformed JSON: \(error)")
+    /// Parses bytes that should be UTF-8 JSON (a file, a network body).
+    public static func parse(_ data: Data, limit: JSONLimits = .document, source: String = "the JSON input") throws -> JSONValue {
+        try limit.check(byteCount: data.count, source: source)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw SyslabError.invalidUTF8("\(source) is not valid UTF-8")
         }
+        return try parse(text, limit: limit, source: source)
     }
 
     /// Compact JSON text with object keys sorted, so output is deterministic.
@@ -53,18 +55,6 @@ public enum JSONValue: Sendable, Equatable {
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = context.underlyingError.map { ": \($0)" } ?? ""
-            return context.debugDescription + underlying
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-            return context.debugDescription
-        @unknown default:
-            return "\(error)"
         }
     }
 
@@ -122,33 +112,6 @@ public enum JSONValue: Sendable, Equatable {
             }
         }
         out += "\""
-    }
-}
-
-extension JSONValue: Codable {
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? container.decode(Double.self) { self = .number(n) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
-        else if let o = try? container.decode([String: JSONValue].self) { self = .object(o) }
-        else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unsupported JSON value")
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let b): try container.encode(b)
-        case .number(let n): try container.encode(n)
-        case .string(let s): try container.encode(s)
-        case .array(let a): try container.encode(a)
-        case .object(let o): try container.encode(o)
-        }
     }
 }
 

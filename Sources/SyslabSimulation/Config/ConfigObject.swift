@@ -24,7 +24,7 @@ public struct ConfigObject {
     /// Rejects members not in `allowed`.
     public func allowOnly(_ allowed: [String]) throws {
         for key in members.keys.sorted() where !allowed.contains(key) {
-            throw SyslabError.invalidArgument("unknown field '\(key)' in \(path) (expected one of: \(allowed.joined(separator: ", ")))")
+            throw SyslabError.invalidArgument("unknown field '\(ErrorText.quoted(key))' in \(path) (expected one of: \(allowed.joined(separator: ", ")))")
         }
     }
 
@@ -47,7 +47,7 @@ public struct ConfigObject {
 
     public func requiredNumber(_ key: String, in range: ClosedRange<Double>? = nil) throws -> Double {
         guard let n = try optionalNumber(key, in: range) else {
-            throw SyslabError.invalidArgument("\(path) needs '\(key)' (a number)")
+            throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))' (a number)")
         }
         return n
     }
@@ -66,7 +66,7 @@ public struct ConfigObject {
 
     public func requiredInteger(_ key: String, in range: ClosedRange<Int>) throws -> Int {
         guard let n = try optionalInteger(key, in: range) else {
-            throw SyslabError.invalidArgument("\(path) needs '\(key)' (an integer)")
+            throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))' (an integer)")
         }
         return n
     }
@@ -91,7 +91,7 @@ public struct ConfigObject {
 
     public func requiredString(_ key: String) throws -> String {
         guard let s = try optionalString(key) else {
-            throw SyslabError.invalidArgument("\(path) needs '\(key)' (a string)")
+            throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))' (a string)")
         }
         return s
     }
@@ -100,7 +100,7 @@ public struct ConfigObject {
     public func choice(_ key: String, _ choices: [String], default value: String) throws -> String {
         let s = try string(key, default: value)
         guard choices.contains(s) else {
-            throw SyslabError.invalidArgument("\(where_(key)) must be one of \(choices.joined(separator: ", ")), got '\(s)'")
+            throw SyslabError.invalidArgument("\(where_(key)) must be one of \(choices.joined(separator: ", ")), got '\(ErrorText.quoted(s))'")
         }
         return s
     }
@@ -131,7 +131,7 @@ public struct ConfigObject {
 
     public func requiredDuration(_ key: String, in range: ClosedRange<Double> = 0...86_400 * 366) throws -> Double {
         guard let d = try optionalDuration(key, in: range) else {
-            throw SyslabError.invalidArgument("\(path) needs '\(key)' (a duration such as 0.25 or \"250ms\")")
+            throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))' (a duration such as 0.25 or \"250ms\")")
         }
         return d
     }

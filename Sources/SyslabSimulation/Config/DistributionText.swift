@@ -46,7 +46,7 @@ public enum DistributionText {
                 }
                 d = .empirical(try items.enumerated().map { try DurationText.seconds($0.element, path: "\(path).values[\($0.offset + 1)]") })
             default:
-                throw SyslabError.invalidArgument("\(path).kind must be one of \(kinds.joined(separator: ", ")), got '\(kind)'")
+                throw SyslabError.invalidArgument("\(path).kind must be one of \(kinds.joined(separator: ", ")), got '\(ErrorText.quoted(kind))'")
             }
             try DistributionCheck.validate(d, name: path, positiveMean: false)
             return d

@@ -12,7 +12,7 @@ public enum DurationText {
             return n
         case .string(let s):
             guard let seconds = parse(s) else {
-                throw SyslabError.invalidArgument("\(path): cannot read '\(s)' as a duration (use seconds as a number, or text like \"250ms\", \"2s\", \"1m30s\")")
+                throw SyslabError.invalidArgument("\(path): cannot read '\(ErrorText.quoted(s))' as a duration (use seconds as a number, or text like \"250ms\", \"2s\", \"1m30s\")")
             }
             return seconds
         default:

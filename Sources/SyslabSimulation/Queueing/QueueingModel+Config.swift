@@ -9,7 +9,7 @@ extension QueueingModel {
         let o = try ConfigObject(json, path: path)
         try o.allowOnly(["lambda", "mu", "servers", "c", "capacity", "k", "customers", "n", "seed", "service", "interarrival"])
         func alias(_ a: String, _ b: String) throws -> String {
-            if o.has(a) && o.has(b) { throw SyslabError.invalidArgument("\(path) gives both '\(a)' and '\(b)'; they mean the same") }
+            if o.has(a) && o.has(b) { throw SyslabError.invalidArgument("\(path) gives both '\(ErrorText.quoted(a))' and '\(ErrorText.quoted(b))'; they mean the same") }
             return o.has(b) ? b : a
         }
         let servers = try o.integer(try alias("servers", "c"), default: 1, in: 1...1_000_000)

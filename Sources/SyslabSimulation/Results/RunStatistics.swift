@@ -10,6 +10,8 @@ struct RunStatistics {
     var latency = LatencyHistogram()
     var uncorrected = LatencyHistogram()
     var requestsStarted = 0
+    /// Every call allocated: request calls, retries, background tasks, deliveries.
+    var callsStarted = 0
     var completed = 0
     var failed = 0
     var causes = [Int](repeating: 0, count: Cause.allCases.count)

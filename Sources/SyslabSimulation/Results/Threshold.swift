@@ -47,7 +47,7 @@ public struct Threshold: Sendable, Equatable {
     public static func parse(metric: String, expression: String, path: String) throws -> Threshold {
         let (base, _) = try splitTags(metric, path: path)
         guard let aggregations = metrics[base] else {
-            throw SyslabError.invalidArgument("\(path): unknown metric '\(base)' (known: \(metrics.keys.sorted().joined(separator: ", ")))")
+            throw SyslabError.invalidArgument("\(path): unknown metric '\(ErrorText.quoted(base))' (known: \(metrics.keys.sorted().joined(separator: ", ")))")
         }
         let text = expression.filter { $0 != " " }
         // The first comparison operator in the text; at one position the two-character form wins.
@@ -58,16 +58,16 @@ public struct Threshold: Sendable, Equatable {
             found = (c, range)
         }
         guard let op = found else {
-            throw SyslabError.invalidArgument("\(path): '\(expression)' has no comparison (<, <=, >, >=, ==, !=); write e.g. \"p(99)<300\"")
+            throw SyslabError.invalidArgument("\(path): '\(ErrorText.quoted(expression))' has no comparison (<, <=, >, >=, ==, !=); write e.g. \"p(99)<300\"")
         }
         let aggregation = String(text[..<op.1.lowerBound])
         let valueText = String(text[op.1.upperBound...])
         guard let limit = Double(valueText), limit.isFinite else {
-            throw SyslabError.invalidArgument("\(path): '\(expression)': '\(valueText)' is not a number")
+            throw SyslabError.invalidArgument("\(path): '\(ErrorText.quoted(expression))': '\(ErrorText.quoted(valueText))' is not a number")
         }
         let allowed = aggregations.contains { $0 == aggregation || ($0 == "p(N)" && percentile(aggregation) != nil) }
         guard allowed else {
-            throw SyslabError.invalidArgument("\(path): '\(aggregation)' does not apply to \(base) (use \(aggregations.joined(separator: ", ")))")
+            throw SyslabError.invalidArgument("\(path): '\(ErrorText.quoted(aggregation))' does not apply to \(base) (use \(aggregations.joined(separator: ", ")))")
         }
         return Threshold(metric: metric, expression: expression, aggregation: aggregation, comparison: op.0, limit: limit)
     }
@@ -89,11 +89,11 @@ public struct Threshold: Sendable, Equatable {
 
     static func splitTags(_ metric: String, path: String) throws -> (String, [String: String]) {
         guard let open = metric.firstIndex(of: "{") else { return (metric, [:]) }
-        guard metric.hasSuffix("}") else { throw SyslabError.invalidArgument("\(path): metric '\(metric)' has an unclosed '{'") }
+        guard metric.hasSuffix("}") else { throw SyslabError.invalidArgument("\(path): metric '\(ErrorText.quoted(metric))' has an unclosed '{'") }
         var tags: [String: String] = [:]
         for part in metric[metric.index(after: open)..<metric.index(before: metric.endIndex)].split(separator: ",") {
             let kv = part.split(separator: ":", maxSplits: 1).map { String($0).trimmingCharacters(in: " ") }
-            guard kv.count == 2 else { throw SyslabError.invalidArgument("\(path): tag '\(part)' in '\(metric)' must be key:value") }
+            guard kv.count == 2 else { throw SyslabError.invalidArgument("\(path): tag '\(ErrorText.quoted(part))' in '\(ErrorText.quoted(metric))' must be key:value") }
             tags[kv[0]] = kv[1]
         }
         return (String(metric[..<open]), tags)
@@ -146,7 +146,7 @@ public struct Threshold: Sendable, Equatable {
             guard let cache = try node().cache else { throw SyslabError.invalidArgument("threshold on \(metric): the node has no cache") }
             return cache.hitRatio
         default:
-            throw SyslabError.invalidArgument("unknown metric '\(base)'")
+            throw SyslabError.invalidArgument("unknown metric '\(ErrorText.quoted(base))'")
         }
     }
 

@@ -66,10 +66,10 @@ public struct ScenarioSchedule: Sendable, Equatable {
     public func validate(against registry: ScenarioRegistry) throws {
         for (i, e) in entries.enumerated() {
             guard let scenario = registry.scenario(named: e.name) else {
-                throw SyslabError.notFound("scenarios[\(i + 1)]: unknown scenario '\(e.name)'")
+                throw SyslabError.notFound("scenarios[\(i + 1)]: unknown scenario '\(ErrorText.quoted(e.name))'")
             }
             do { _ = try scenario.validate(parameters: e.parameters) } catch let error as SyslabError {
-                throw error.prefixed("scenarios[\(i + 1)] ('\(e.name)'): ")
+                throw error.prefixed("scenarios[\(i + 1)] ('\(ErrorText.quoted(e.name))'): ")
             }
         }
     }

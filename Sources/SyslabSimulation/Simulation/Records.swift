@@ -39,6 +39,8 @@ struct CallRecord {
     var failAfter = 0.0
     /// Extra processing time from effects; < 0 means a fixed service time (background work).
     var extraTime = 0.0
+    /// Background work of a fixed cost (a fanout effect's task): no calls, no messages.
+    var isBackgroundTask: Bool { extraTime < 0 }
     var extraQueries: Int32 = 0
     var cacheKey: Int32 = -1
     /// Sequential and failover fan-out: position in the node's sync edges.

@@ -19,6 +19,7 @@ extension SystemSimulation {
         record.via = Int32(edge)
         let c = calls.allocate(record)
         stats.nodes[node].arrivals += 1
+        countCall()
         openSpan(c)
 
         if model.deadlinePropagation, deadline <= now {
@@ -100,8 +101,8 @@ extension SystemSimulation {
         let duration: Double
         if calls[c].plannedFailure != nil {
             duration = calls[c].failAfter
-        } else if calls[c].extraTime < 0 {
-            duration = -calls[c].extraTime   // background work with a fixed cost
+        } else if calls[c].isBackgroundTask {
+            duration = -calls[c].extraTime
         } else {
             let errorRate = model.nodes[node].errorRate
             if errorRate > 0, nodeRandom[node].nextUnit() < errorRate {
@@ -122,8 +123,8 @@ extension SystemSimulation {
             return
         }
         let node = Int(calls[c].node)
-        if calls[c].extraTime < 0 {
-            complete(c, .ok)   // background work makes no calls
+        if calls[c].isBackgroundTask {
+            complete(c, .ok)
             return
         }
         if caches[node] != nil {
@@ -263,7 +264,10 @@ extension SystemSimulation {
         }
         if !outcome.failed {
             stats.nodes[node].succeeded += 1
-            if hasAsyncEdges[node] { for e in model.nodes[node].asyncEdges { publish(edge: e, from: c) } }
+            // Background tasks are the node's own side work (a storm's callbacks
+            // were all counted by the scenario): they publish nothing, or each
+            // would set off the consumer's effects again, multiplying per hop.
+            if hasAsyncEdges[node], !call.isBackgroundTask { for e in model.nodes[node].asyncEdges { publish(edge: e, from: c) } }
         } else {
             stats.nodes[node].failed += 1
             stats.nodes[node].causes[outcome.cause.rawValue] += 1
@@ -319,9 +323,31 @@ extension SystemSimulation {
     /// retrying caller (full requests, calls included) and background tasks of
     /// a fixed cost. They skip scenario effects, or a retry effect would feed itself.
     mutating func spawnBackground(node: Int, _ fx: EffectSummary) {
-        for _ in 0..<min(fx.extraAttempts, 100) { admitDetached(node: node, fixedCost: nil) }
+        for _ in 0..<min(fx.extraAttempts, 100) where !aborted { admitDetached(node: node, fixedCost: nil) }
         let cost = fx.backgroundSeconds > 0 ? fx.backgroundSeconds : serviceSamplers[node].mean
-        for _ in 0..<min(fx.backgroundTasks, 1000) { admitDetached(node: node, fixedCost: cost) }
+        for _ in 0..<min(fx.backgroundTasks, 1000) where !aborted { admitDetached(node: node, fixedCost: cost) }
+    }
+
+    /// Counts a new call against the bounds on simulated work; past one, the
+    /// run stops with an error (the event loop ends after this event).
+    @inline(__always)
+    mutating func countCall() {
+        stats.callsStarted &+= 1
+        if calls.live > options.maxCallsInFlight || stats.callsStarted > options.maxCallsPerRequest &* max(stats.requestsStarted, 1) {
+            workBoundExceeded()
+        }
+    }
+
+    @inline(never)
+    mutating func workBoundExceeded() {
+        guard !aborted else { return }
+        aborted = true
+        let at = DurationText.format(now)
+        if calls.live > options.maxCallsInFlight {
+            failure = .limitExceeded("more than \(options.maxCallsInFlight) calls in flight at \(at) (options.max_calls_in_flight): the system's retries, background tasks or async deliveries grow without bound")
+        } else {
+            failure = .limitExceeded("\(stats.callsStarted) calls for \(stats.requestsStarted) requests at \(at), more than options.max_calls_per_request = \(options.maxCallsPerRequest) each: retries, background tasks or async deliveries multiply the work")
+        }
     }
 
     mutating func admitDetached(node: Int, fixedCost: Double?) {
@@ -330,6 +356,7 @@ extension SystemSimulation {
         if let fixedCost { record.extraTime = -max(fixedCost, 1e-12) }
         let c = calls.allocate(record)
         stats.nodes[node].arrivals += 1
+        countCall()
         switch stations[node].admit(c, at: now) {
         case .serve: calls[c].holdsServer = true; beginService(c)
         case .queued: break

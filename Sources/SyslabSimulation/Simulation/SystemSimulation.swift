@@ -258,7 +258,7 @@ public struct SystemSimulation {
             let entry = schedule.entries[index]
             // Validated at init; a failure here would be a bug in the schedule check.
             do { try registry.enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
-                stats.warnings.append("could not enable '\(entry.name)' at \(DurationText.format(now)): \(error)")
+                stats.warnings.append("could not enable '\(ErrorText.quoted(entry.name))' at \(DurationText.format(now)): \(error)")
             }
         } else {
             let entry = schedule.entries[-index - 1]

@@ -26,7 +26,7 @@ extension SystemModel {
                 throw SyslabError.invalidArgument("\(path) gives both 'template' and 'topology'; use one")
             }
             guard let template = BuiltinTemplates.template(id) else {
-                throw SyslabError.notFound("\(path).template: unknown template '\(id)' (known: \(BuiltinTemplates.ids.joined(separator: ", ")))")
+                throw SyslabError.notFound("\(path).template: unknown template '\(ErrorText.quoted(id))' (known: \(BuiltinTemplates.ids.joined(separator: ", ")))")
             }
             topology = template.topology
         } else {
@@ -49,12 +49,12 @@ extension SystemModel {
 
         if let nodeConfig {
             for key in nodeConfig.members.keys.sorted() where index[key] == nil {
-                throw SyslabError.notFound("\(nodeConfig.path) configures '\(key)', which is not a node (nodes: \(topology.nodes.map(\.id).joined(separator: ", ")))")
+                throw SyslabError.notFound("\(nodeConfig.path) configures '\(ErrorText.quoted(key))', which is not a node (nodes: \(topology.nodes.map(\.id).joined(separator: ", ")))")
             }
         }
         if let edgeConfig {
             for key in edgeConfig.members.keys.sorted() where edgeIndex[key] == nil {
-                throw SyslabError.notFound("\(edgeConfig.path) configures '\(key)', which is not an edge (edges: \(topology.edges.map(\.id).joined(separator: ", ")))")
+                throw SyslabError.notFound("\(edgeConfig.path) configures '\(ErrorText.quoted(key))', which is not an edge (edges: \(topology.edges.map(\.id).joined(separator: ", ")))")
             }
         }
 
@@ -77,7 +77,7 @@ extension SystemModel {
                 model.fallback = try c.bool("fallback", default: model.fallback)
                 model.calls = try c.integer("calls", default: model.calls, in: 1...1000)
                 if e.mode == .async, model.pool != nil || model.breaker != nil || model.bulkhead != nil || model.timeout != nil {
-                    throw SyslabError.invalidArgument("\(c.path): '\(e.id)' is an async edge; pools, breakers, bulkheads and timeouts apply to sync calls only")
+                    throw SyslabError.invalidArgument("\(c.path): '\(ErrorText.quoted(e.id))' is an async edge; pools, breakers, bulkheads and timeouts apply to sync calls only")
                 }
             }
             edges.append(model)
@@ -117,7 +117,7 @@ extension SystemModel {
                 if c.has("balance") {
                     model.balance = BalancePolicy(rawValue: try c.choice("balance", BalancePolicy.allCases.map(\.rawValue), default: "round-robin"))
                     if model.syncEdges.isEmpty {
-                        throw SyslabError.invalidArgument("\(c.path).balance: '\(n.id)' has no outgoing sync edges to balance across")
+                        throw SyslabError.invalidArgument("\(c.path).balance: '\(ErrorText.quoted(n.id))' has no outgoing sync edges to balance across")
                     }
                 }
                 if let r = c.members["rate_limit"], !r.isNull { model.rateLimit = try TokenBucketConfig.parse(r, path: "\(c.path).rate_limit") }
@@ -164,7 +164,7 @@ extension SystemModel {
     func checkAmplification(path: String) throws {
         let (node, calls) = maximumCallsPerRequest()
         if calls > 1_000_000 {
-            throw SyslabError.limitExceeded("\(path): one request could make \(JSONValue.format(number: calls.rounded())) calls to '\(node)' (calls × attempts along its paths); the limit is 1000000")
+            throw SyslabError.limitExceeded("\(path): one request could make \(JSONValue.format(number: calls.rounded())) calls to '\(ErrorText.quoted(node))' (calls × attempts along its paths); the limit is 1000000")
         }
     }
 
@@ -173,7 +173,7 @@ extension SystemModel {
         func edge(to target: String, role: String) throws -> Int {
             guard let e = node.syncEdges.first(where: { edges[$0].to == target }) else {
                 let targets = node.syncEdges.map { edges[$0].to }
-                throw SyslabError.notFound("\(path).\(role): '\(node.id)' has no sync edge to '\(target)' (it calls: \(targets.isEmpty ? "nothing" : targets.joined(separator: ", ")))")
+                throw SyslabError.notFound("\(path).\(role): '\(ErrorText.quoted(node.id))' has no sync edge to '\(ErrorText.quoted(target))' (it calls: \(targets.isEmpty ? "nothing" : targets.joined(separator: ", ")))")
             }
             return e
         }
@@ -192,7 +192,7 @@ extension SystemModel {
             throw SyslabError.invalidArgument("\(path): '\(cache.via!)' cannot be both the cache (via) and its backend")
         }
         if node.cacheBackendEdges.isEmpty {
-            throw SyslabError.invalidArgument("\(path): '\(node.id)' has no backend to query on a miss; add an edge or name one in 'backend'")
+            throw SyslabError.invalidArgument("\(path): '\(ErrorText.quoted(node.id))' has no backend to query on a miss; add an edge or name one in 'backend'")
         }
     }
 }

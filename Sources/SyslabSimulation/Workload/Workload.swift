@@ -124,7 +124,7 @@ public struct Workload: Sendable, Equatable {
                                         iterations: try o.integer("iterations", default: 1, in: 1...1_000_000_000),
                                         maxDuration: try o.duration("maxDuration", default: 600, in: 1e-6...maxSeconds))
         default:
-            throw SyslabError.invalidArgument("\(path).executor must be one of constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, per-vu-iterations; got '\(name)'")
+            throw SyslabError.invalidArgument("\(path).executor must be one of constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, per-vu-iterations; got '\(ErrorText.quoted(name))'")
         }
         if !executor.isOpen {
             for key in ["maxVUs", "preAllocatedVUs", "dropWhenBusy", "arrivals"] where o.has(key) {

@@ -10,12 +10,10 @@ extension AnalysisContext {
     func errorFindings() -> [Finding] {
         let origins = spans.indices.filter { i in spans[i].isError && !syncChildren(i).contains { spans[$0].isError } }
         // Attempts of the same call are one problem.
-        var groups: [(key: String, members: [Int])] = []
-        for i in origins {
+        let groups = groupedInOrder(origins) { i in
             // Attempts, and replicas of one kind failing under the same caller, are one problem.
             let s = spans[i]
-            let k = (s.component.isEmpty ? key(s) : s.component) + "\u{1F}" + (s.parentSpanId?.hex ?? "")
-            if let g = groups.firstIndex(where: { $0.key == k }) { groups[g].members.append(i) } else { groups.append((k, [i])) }
+            return (s.component.isEmpty ? key(s) : s.component) + "\u{1F}" + (s.parentSpanId?.hex ?? "")
         }
         var findings: [Finding] = []
         var reported = Set<String>()
@@ -79,6 +77,17 @@ extension AnalysisContext {
         return findings
     }
 
+    /// `items` grouped by `key`, groups in order of first appearance.
+    func groupedInOrder(_ items: [Int], by key: (Int) -> String) -> [(key: String, members: [Int])] {
+        var groups: [(key: String, members: [Int])] = []
+        var position: [String: Int] = [:]
+        for i in items {
+            let k = key(i)
+            if let g = position[k] { groups[g].members.append(i) } else { position[k] = groups.count; groups.append((k, [i])) }
+        }
+        return groups
+    }
+
     func chainText(_ chain: [Int]) -> String { chain.map { spans[$0].service }.joined(separator: " → ") }
 
     /// The caller was told "accepted" (2xx) while an async consumer failed for good.
@@ -87,18 +96,11 @@ extension AnalysisContext {
         guard !rootSpan.isError else { return [] }
         let failed = spans.indices.filter { AnalysisContext.isAsync(spans[$0]) && spans[$0].isError && !recovered($0) }
         guard !failed.isEmpty else { return [] }
-        var byNode: [(String, [Int])] = []
-        for i in failed {
-            let k = key(spans[i])
-            if let g = byNode.firstIndex(where: { $0.0 == k }) { byNode[g].1.append(i) } else { byNode.append((k, [i])) }
-        }
-        return byNode.map { _, members in
+        // Who acknowledged: the span nearest the caller on the way to the consumer that answered 202, else the root.
+        let topmostAccepted: [Int?] = fromRoots(nil) { above, p in above ?? (status(spans[p]) == 202 ? p : nil) }
+        return groupedInOrder(failed) { key(spans[$0]) }.map { _, members in
             let s = spans[members[0]]
-            // Who acknowledged: the span nearest the caller on the way to the consumer that answered 202, else the root.
-            var ancestors: [Int] = []
-            var a = parent(members[0])
-            while let x = a { ancestors.append(x); a = parent(x) }
-            let acknowledger = ancestors.reversed().first { status(spans[$0]) == 202 } ?? root
+            let acknowledger = topmostAccepted[members[0]] ?? root
             let answer = status(spans[acknowledger]).map { "\($0)" } ?? "success"
             return Finding(
                 rule: "async-failure-after-ack", severity: .high,
@@ -248,12 +250,7 @@ extension AnalysisContext {
         var findings: [Finding] = []
         for p in spans.indices {
             let kids = allChildren(p).filter { attempt(spans[$0]) == 1 }
-            var groups: [(String, [Int])] = []
-            for k in kids {
-                let id = key(spans[k])
-                if let g = groups.firstIndex(where: { $0.0 == id }) { groups[g].1.append(k) } else { groups.append((id, [k])) }
-            }
-            for (_, members) in groups where members.count >= 3 {
+            for (_, members) in groupedInOrder(kids, by: { key(spans[$0]) }) where members.count >= 3 {
                 let n = members.count
                 let severity: Severity = n >= 10 ? .high : n >= 6 ? .medium : .low
                 let s = spans[members[0]]
@@ -273,15 +270,16 @@ extension AnalysisContext {
     func retryFindings() -> [Finding] {
         var findings: [Finding] = []
         var seen = Set<String>()
+        var attemptsOf: [String: [Int]] = [:]
+        for i in spans.indices { attemptsOf[AnalysisContext.attemptGroup(spans[i]), default: []].append(i) }
+        let insideRetry = fromRoots(false) { above, p in above || attempt(spans[p]) > 1 }
         for i in spans.indices where attempt(spans[i]) > 1 {
-            let groupKey = key(spans[i]) + "\u{1F}" + (spans[i].parentSpanId?.hex ?? "")
+            let groupKey = AnalysisContext.attemptGroup(spans[i])
             guard seen.insert(groupKey).inserted else { continue }
-            let members = spans.indices.filter { key(spans[$0]) + "\u{1F}" + (spans[$0].parentSpanId?.hex ?? "") == groupKey }
+            let members = attemptsOf[groupKey]!
             let last = members.max { spans[$0].startUnixNano < spans[$1].startUnixNano }!
             let failures = members.filter { spans[$0].isError }.count
-            var nested = false
-            var a = parent(i)
-            while let x = a { if attempt(spans[x]) > 1 { nested = true; break }; a = parent(x) }
+            let nested = insideRetry[i]
             let succeeded = !spans[last].isError
             let s = spans[i]
             let severity: Severity = nested ? .high : succeeded ? .low : .medium

@@ -12,7 +12,13 @@ struct CriticalPath {
         var order: [Int] = []
         func ms(_ nano: UInt64) -> Double { Double(nano) / 1e6 }
 
-        func walk(_ i: Int, until hi: Double) {
+        // Depth-first on an explicit stack (a 100,000-span chain would overflow
+        // the thread's stack if this recursed). A visit computes a span's own
+        // share and the windows of the children it waited on, then pushes
+        // those so they are visited in the order the recursion would take.
+        var pending: [(index: Int, until: Double)] = [(root, ms(trace.spans[root].endUnixNano))]
+        var waitedOn: [(index: Int, until: Double)] = []
+        while let (i, hi) = pending.popLast() {
             let span = trace.spans[i]
             let lo = ms(span.startUnixNano)
             if shares[i] == nil { order.append(i) }
@@ -21,18 +27,19 @@ struct CriticalPath {
                 (min(ms(trace.spans[$0].endUnixNano), t), $1) > (min(ms(trace.spans[$1].endUnixNano), t), $0)
             }
             var own = 0.0
+            waitedOn.removeAll(keepingCapacity: true)
             for k in kids {
                 let kStart = max(ms(trace.spans[k].startUnixNano), lo)
                 guard kStart < t else { continue }
                 let kEnd = min(ms(trace.spans[k].endUnixNano), t)
                 own += max(0, t - kEnd)
-                walk(k, until: kEnd)
+                waitedOn.append((k, kEnd))
                 t = kStart
             }
             own += max(0, t - lo)
             shares[i, default: 0] += own
+            pending.append(contentsOf: waitedOn.reversed())
         }
-        walk(root, until: ms(trace.spans[root].endUnixNano))
         segments = order.map { ($0, shares[$0]!) }
     }
 

@@ -39,6 +39,14 @@ struct AnalysisContext {
     let children: [SpanId: [Int]]
     let syncChildrenIndex: [SpanId: [Int]]
     let root: Int
+    /// The trace's start (computing `trace.startUnixNano` scans every span).
+    let startNano: UInt64
+    /// Every span index, each after its parent: rules that need something of
+    /// a span's ancestors compute it for all spans in one pass in this order.
+    let parentsFirst: [Int]
+    /// Per `attemptGroup`, the two latest starts of successful spans (latest
+    /// first), so `recovered` is a lookup rather than a scan of the siblings.
+    let successfulStarts: [String: [(start: UInt64, index: Int)]]
 
     init(_ trace: Trace) {
         self.trace = trace
@@ -52,6 +60,22 @@ struct AnalysisContext {
         syncChildrenIndex = sync
         let rootId = trace.root?.spanId
         root = trace.spans.firstIndex { $0.spanId == rootId } ?? 0
+        var order = trace.spans.indices.filter { trace.spans[$0].parentSpanId.flatMap { index[$0] } == nil }
+        var next = 0
+        while next < order.count {
+            order += children[trace.spans[order[next]].spanId] ?? []
+            next += 1
+        }
+        parentsFirst = order
+        startNano = trace.startUnixNano
+        var starts: [String: [(start: UInt64, index: Int)]] = [:]
+        for (i, span) in trace.spans.enumerated() where !span.isError && span.parentSpanId != nil {
+            var latest = starts[AnalysisContext.attemptGroup(span), default: []]
+            latest.append((span.startUnixNano, i))
+            latest.sort { $0.start > $1.start }
+            starts[AnalysisContext.attemptGroup(span)] = Array(latest.prefix(2))
+        }
+        successfulStarts = starts
     }
 
     // MARK: helpers
@@ -63,14 +87,28 @@ struct AnalysisContext {
     func parent(_ i: Int) -> Int? { spans[i].parentSpanId.flatMap { index[$0] } }
     func syncChildren(_ i: Int) -> [Int] { syncChildrenIndex[spans[i].spanId] ?? [] }
     func allChildren(_ i: Int) -> [Int] { children[spans[i].spanId] ?? [] }
-    func ms(_ nano: UInt64) -> Double { Double(nano &- trace.startUnixNano) / 1e6 }
+    func ms(_ nano: UInt64) -> Double { Double(nano &- startNano) / 1e6 }
     func name(_ s: Span) -> String { s.component.isEmpty || s.component == s.service ? s.service : "\(s.service) (\(s.component))" }
     func attempt(_ s: Span) -> Int { Int(s.attribute("http.request.resend_count")?.intValue ?? 0) + 1 }
     func fmt(_ ms: Double) -> String { TimeScale.format(ms: ms) }
     func pct(_ part: Double, _ whole: Double) -> String { whole > 0 ? "\((part / whole * 100).saturatingInt)%" : "0%" }
 
     /// A span's identity for grouping repeated work: its node (or service) and operation.
-    func key(_ s: Span) -> String { (s.node.isEmpty ? s.service : s.node) + "\u{1F}" + s.name }
+    func key(_ s: Span) -> String { AnalysisContext.key(s) }
+    static func key(_ s: Span) -> String { (s.node.isEmpty ? s.service : s.node) + "\u{1F}" + s.name }
+
+    /// Attempts of one call: the same work under the same parent.
+    static func attemptGroup(_ s: Span) -> String { key(s) + "\u{1F}" + (s.parentSpanId?.hex ?? "") }
+
+    /// `value(parentValue, parent)` for every span, from the roots (which get
+    /// `rootValue`) down, in one pass: no walk up the ancestors per span.
+    func fromRoots<T>(_ rootValue: T, _ value: (T, Int) -> T) -> [T] {
+        var out = [T](repeating: rootValue, count: spans.count)
+        for i in parentsFirst {
+            if let p = parent(i) { out[i] = value(out[p], p) }
+        }
+        return out
+    }
 
     /// Duration minus the time covered by its sync children: the span's own work.
     func selfMs(_ i: Int) -> Double {
@@ -119,10 +157,9 @@ struct AnalysisContext {
 
     /// True when a later attempt of the same work under the same parent succeeded.
     func recovered(_ i: Int) -> Bool {
-        guard let p = spans[i].parentSpanId else { return false }
-        let k = key(spans[i])
-        return (children[p] ?? []).contains { j in
-            j != i && key(spans[j]) == k && !spans[j].isError && spans[j].startUnixNano >= spans[i].endUnixNano
+        guard spans[i].parentSpanId != nil else { return false }
+        return (successfulStarts[AnalysisContext.attemptGroup(spans[i])] ?? []).contains { latest in
+            latest.index != i && latest.start >= spans[i].endUnixNano
         }
     }
 

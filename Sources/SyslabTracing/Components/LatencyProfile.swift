@@ -46,7 +46,7 @@ public struct LatencyProfile: Sendable, Equatable {
             case "healthy": profile.healthy = d
             case "slow": profile.slow = d
             case "failing": profile.failing = d
-            default: throw SyslabError.invalidArgument("unknown member '\(key)' in \(path) (expected healthy, slow, failing)")
+            default: throw SyslabError.invalidArgument("unknown member '\(ErrorText.quoted(key))' in \(path) (expected healthy, slow, failing)")
             }
         }
         return profile
@@ -83,7 +83,7 @@ public struct LatencyProfile: Sendable, Equatable {
             throw SyslabError.invalidArgument("\(path) needs a string 'type' (constant, uniform, exponential, normal, lognormal, pareto, weibull, empirical)")
         }
         func number(_ key: String, positive: Bool = false) throws -> Double {
-            guard let value = o[key] else { throw SyslabError.invalidArgument("\(path) (\(type)) needs '\(key)'") }
+            guard let value = o[key] else { throw SyslabError.invalidArgument("\(path) (\(type)) needs '\(ErrorText.quoted(key))'") }
             guard let n = value.doubleValue else {
                 throw SyslabError.typeMismatch("\(path).\(key) must be a number, got \(value.typeName)")
             }
@@ -122,10 +122,10 @@ public struct LatencyProfile: Sendable, Equatable {
                 return n
             })
         default:
-            throw SyslabError.invalidArgument("\(path) has unknown distribution type '\(type)' (expected constant, uniform, exponential, normal, lognormal, pareto, weibull, empirical)")
+            throw SyslabError.invalidArgument("\(path) has unknown distribution type '\(ErrorText.quoted(type))' (expected constant, uniform, exponential, normal, lognormal, pareto, weibull, empirical)")
         }
         for key in o.keys where key != "type" && !allowed.contains(key) {
-            throw SyslabError.invalidArgument("\(path) (\(type)) has unknown member '\(key)' (expected \(allowed.joined(separator: ", ")))")
+            throw SyslabError.invalidArgument("\(path) (\(type)) has unknown member '\(ErrorText.quoted(key))' (expected \(allowed.joined(separator: ", ")))")
         }
         return d
     }

@@ -15,7 +15,7 @@ public enum TraceFormat: String, Sendable, CaseIterable {
 
     public static func named(_ name: String) throws -> TraceFormat {
         guard let f = TraceFormat(rawValue: name) else {
-            throw SyslabError.invalidArgument("unknown trace format '\(name)' (expected \(allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw SyslabError.invalidArgument("unknown trace format '\(ErrorText.quoted(name))' (expected \(allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return f
     }

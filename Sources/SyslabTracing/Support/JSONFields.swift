@@ -9,14 +9,14 @@ enum JSONFields {
         }
         if let allowed {
             for key in o.keys.sorted() where !allowed.contains(key) {
-                throw SyslabError.invalidArgument("\(path) has unknown member '\(key)' (expected \(allowed.joined(separator: ", ")))")
+                throw SyslabError.invalidArgument("\(path) has unknown member '\(ErrorText.quoted(key))' (expected \(allowed.joined(separator: ", ")))")
             }
         }
         return o
     }
 
     static func requiredString(_ o: [String: JSONValue], _ key: String, path: String) throws -> String {
-        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(key)'") }
+        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))'") }
         guard let s = value.stringValue else {
             throw SyslabError.typeMismatch("\(path).\(key) must be a string, got \(value.typeName)")
         }
@@ -66,7 +66,7 @@ enum JSONFields {
     }
 
     static func array(_ o: [String: JSONValue], _ key: String, path: String) throws -> [JSONValue] {
-        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(key)'") }
+        guard let value = o[key], !value.isNull else { throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))'") }
         guard let items = value.arrayValue else {
             throw SyslabError.typeMismatch("\(path).\(key) must be an array, got \(value.typeName)")
         }
@@ -74,7 +74,9 @@ enum JSONFields {
     }
 
     /// The closest candidate by edit distance, for "did you mean" hints.
+    /// Names far longer than any candidate get none (the distance is quadratic).
     static func suggestion(for name: String, in candidates: [String]) -> String? {
+        guard name.utf8.count <= ErrorText.quoteLimit else { return nil }
         var best: (String, Int)? = nil
         for candidate in candidates {
             let d = editDistance(name.lowercased(), candidate.lowercased())

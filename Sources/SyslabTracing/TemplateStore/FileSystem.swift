@@ -8,7 +8,13 @@ import SyslabCore
 enum FileSystem {
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    /// Whether a directory entry named `path` exists, whatever it is: a
+    /// dangling symlink or a symlink loop exists too (and `read` says why it
+    /// cannot be read), rather than looking like a missing file.
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
 
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
@@ -27,10 +33,21 @@ enum FileSystem {
         guard isDirectory(path) else { throw SyslabError.io("\(path) exists and is not a directory") }
     }
 
+    /// The bytes of a regular file (symlinks to one are followed). Opened
+    /// non-blocking, so a FIFO or device named like a file is refused by its
+    /// type instead of blocking the caller forever.
     static func read(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SyslabError.io("cannot open \(path): \(errnoText())") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let loop = errno == ELOOP ? " (a symbolic link loop)" : ""
+            throw SyslabError.io("cannot open \(path): \(errnoText())\(loop)")
+        }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw SyslabError.io("cannot stat \(path): \(errnoText())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw SyslabError.io("\(path) is not a regular file (it is \(typeName(st.st_mode)))")
+        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -44,6 +61,18 @@ enum FileSystem {
             guard bytes.count <= limit else { throw SyslabError.limitExceeded("\(path) is larger than \(limit) bytes") }
         }
         return bytes
+    }
+
+    static func typeName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a regular file"
+        }
     }
 
     /// Writes to a temporary file in the same directory, flushes it, and

@@ -71,7 +71,7 @@ public final class TemplateStore: @unchecked Sendable {
         guard FileSystem.exists(file) else {
             let known = BuiltinTemplates.ids + ((try? FileSystem.list(directory)) ?? []).filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
             let hint = JSONFields.suggestion(for: id, in: known).map { " (did you mean '\($0)'?)" } ?? ""
-            throw SyslabError.notFound("unknown template '\(id)'\(hint)")
+            throw SyslabError.notFound("unknown template '\(ErrorText.quoted(id))'\(hint)")
         }
         let bytes = try FileSystem.read(file, limit: TemplateStore.maxFileBytes)
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -80,7 +80,7 @@ public final class TemplateStore: @unchecked Sendable {
         do {
             let template = try Template.parse(try JSONValue.parse(text))
             guard template.id == id else {
-                throw SyslabError.corrupt("template file \(file) is corrupt: it holds template '\(template.id)', not '\(id)'")
+                throw SyslabError.corrupt("template file \(file) is corrupt: it holds template '\(ErrorText.quoted(template.id))', not '\(ErrorText.quoted(id))'")
             }
             return template
         } catch let e as SyslabError {
@@ -96,7 +96,7 @@ public final class TemplateStore: @unchecked Sendable {
         try checkWritable(template.id)
         try lock.withLock {
             guard !FileSystem.exists(path(template.id)) else {
-                throw SyslabError.alreadyExists("template '\(template.id)' already exists; use update to change it")
+                throw SyslabError.alreadyExists("template '\(ErrorText.quoted(template.id))' already exists; use update to change it")
             }
             try save(template)
         }
@@ -107,7 +107,7 @@ public final class TemplateStore: @unchecked Sendable {
         try checkWritable(template.id)
         try lock.withLock {
             guard FileSystem.exists(path(template.id)) else {
-                throw SyslabError.notFound("unknown template '\(template.id)'; use create to add it")
+                throw SyslabError.notFound("unknown template '\(ErrorText.quoted(template.id))'; use create to add it")
             }
             try save(template)
         }
@@ -116,7 +116,7 @@ public final class TemplateStore: @unchecked Sendable {
     public func delete(_ id: String) throws {
         try checkWritable(id)
         try lock.withLock {
-            guard FileSystem.exists(path(id)) else { throw SyslabError.notFound("unknown template '\(id)'") }
+            guard FileSystem.exists(path(id)) else { throw SyslabError.notFound("unknown template '\(ErrorText.quoted(id))'") }
             try FileSystem.remove(path(id))
         }
     }
@@ -141,7 +141,7 @@ public final class TemplateStore: @unchecked Sendable {
         try checkWritable(template.id)
         try lock.withLock {
             if FileSystem.exists(path(template.id)) && !overwrite {
-                throw SyslabError.alreadyExists("template '\(template.id)' already exists; import with overwrite to replace it")
+                throw SyslabError.alreadyExists("template '\(ErrorText.quoted(template.id))' already exists; import with overwrite to replace it")
             }
             try save(template)
         }
@@ -151,7 +151,7 @@ public final class TemplateStore: @unchecked Sendable {
     private func checkWritable(_ id: String) throws {
         try Template.validateId(id)
         if BuiltinTemplates.template(id) != nil {
-            throw SyslabError.invalidArgument("template '\(id)' is built in and read-only; create a custom template with another id")
+            throw SyslabError.invalidArgument("template '\(ErrorText.quoted(id))' is built in and read-only; create a custom template with another id")
         }
     }
 

@@ -120,7 +120,7 @@ public struct Template: Sendable, Equatable {
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-")
         } && !id.hasPrefix("-") && !id.hasSuffix("-")
         guard ok else {
-            throw SyslabError.invalidArgument("template id '\(id)' must be 1-64 characters of a-z, 0-9 and '-', not starting or ending with '-'")
+            throw SyslabError.invalidArgument("template id '\(ErrorText.quoted(id))' must be 1-64 characters of a-z, 0-9 and '-', not starting or ending with '-'")
         }
     }
 }

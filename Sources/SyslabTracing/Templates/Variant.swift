@@ -52,7 +52,7 @@ public struct NodeBehaviour: Sendable, Equatable {
         var b = NodeBehaviour()
         if let s = try JSONFields.optionalString(o, "state", path: path) {
             guard let state = NodeState(rawValue: s) else {
-                throw SyslabError.invalidArgument("\(path).state must be healthy, slow or failing, got '\(s)'")
+                throw SyslabError.invalidArgument("\(path).state must be healthy, slow or failing, got '\(ErrorText.quoted(s))'")
             }
             b.state = state
         }
@@ -165,12 +165,12 @@ public struct Variant: Sendable, Equatable {
     public func validate(against topology: Topology, path: String) throws {
         for id in nodes.keys.sorted() where topology.node(id) == nil {
             let hint = JSONFields.suggestion(for: id, in: topology.nodes.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
-            throw SyslabError.notFound("\(path).nodes names '\(id)', which is not a node of the topology\(hint)")
+            throw SyslabError.notFound("\(path).nodes names '\(ErrorText.quoted(id))', which is not a node of the topology\(hint)")
         }
         for id in edges.keys.sorted() {
             guard let edge = topology.edge(id) else {
                 let hint = JSONFields.suggestion(for: id, in: topology.edges.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw SyslabError.notFound("\(path).edges names '\(id)', which is not an edge of the topology\(hint)")
+                throw SyslabError.notFound("\(path).edges names '\(ErrorText.quoted(id))', which is not an edge of the topology\(hint)")
             }
             if edges[id]!.delayMs != nil, edge.mode != .async {
                 throw SyslabError.invalidArgument("\(path).edges.\(id): delay_ms applies to async edges only")

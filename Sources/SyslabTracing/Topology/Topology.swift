@@ -40,12 +40,12 @@ public struct Topology: Sendable, Equatable {
         for (i, node) in nodes.enumerated() {
             try TopologyNode.validateId(node.id, path: "nodes[\(i)].id")
             if let first = index[node.id] {
-                throw SyslabError.alreadyExists("duplicate node id '\(node.id)' (nodes[\(first)] and nodes[\(i)])")
+                throw SyslabError.alreadyExists("duplicate node id '\(ErrorText.quoted(node.id))' (nodes[\(first)] and nodes[\(i)])")
             }
             index[node.id] = i
             guard ComponentCatalogue.kind(node.kind) != nil else {
                 let hint = JSONFields.suggestion(for: node.kind, in: ComponentCatalogue.ids).map { "did you mean '\($0)'? " } ?? ""
-                throw SyslabError.notFound("node '\(node.id)' has unknown component kind '\(node.kind)' (\(hint)known kinds: \(ComponentCatalogue.ids.joined(separator: ", ")))")
+                throw SyslabError.notFound("node '\(ErrorText.quoted(node.id))' has unknown component kind '\(ErrorText.quoted(node.kind))' (\(hint)known kinds: \(ComponentCatalogue.ids.joined(separator: ", ")))")
             }
         }
         var outgoing = Array(repeating: [Int](), count: nodes.count)
@@ -53,15 +53,15 @@ public struct Topology: Sendable, Equatable {
         var edgeIds: [String: Int] = [:]
         for (i, edge) in edges.enumerated() {
             if let first = edgeIds[edge.id] {
-                throw SyslabError.alreadyExists("duplicate edge id '\(edge.id)' (edges[\(first)] and edges[\(i)]); give repeated edges distinct 'id's")
+                throw SyslabError.alreadyExists("duplicate edge id '\(ErrorText.quoted(edge.id))' (edges[\(first)] and edges[\(i)]); give repeated edges distinct 'id's")
             }
             edgeIds[edge.id] = i
             for (end, target) in [("from", edge.from), ("to", edge.to)] where index[target] == nil {
                 let hint = JSONFields.suggestion(for: target, in: nodes.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw SyslabError.notFound("dangling edge '\(edge.id)': '\(end)' names '\(target)', which is not a node\(hint)")
+                throw SyslabError.notFound("dangling edge '\(ErrorText.quoted(edge.id))': '\(ErrorText.quoted(end))' names '\(ErrorText.quoted(target))', which is not a node\(hint)")
             }
             guard edge.from != edge.to else {
-                throw SyslabError.invalidArgument("edge '\(edge.id)' connects '\(edge.from)' to itself; use 'calls' to repeat a call")
+                throw SyslabError.invalidArgument("edge '\(ErrorText.quoted(edge.id))' connects '\(ErrorText.quoted(edge.from))' to itself; use 'calls' to repeat a call")
             }
             outgoing[index[edge.from]!].append(i)
             incoming[index[edge.to]!].append(i)
@@ -71,7 +71,7 @@ public struct Topology: Sendable, Equatable {
         let resolvedEntry: String
         if let entry {
             guard index[entry] != nil else {
-                throw SyslabError.notFound("entry '\(entry)' is not a node (nodes: \(nodes.map(\.id).joined(separator: ", ")))")
+                throw SyslabError.notFound("entry '\(ErrorText.quoted(entry))' is not a node (nodes: \(nodes.map(\.id).joined(separator: ", ")))")
             }
             resolvedEntry = entry
         } else {
@@ -92,7 +92,7 @@ public struct Topology: Sendable, Equatable {
         }
         if reached.count < nodes.count {
             let missing = nodes.indices.filter { !reached.contains($0) }.map { nodes[$0].id }
-            throw SyslabError.invalidArgument("node\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) cannot be reached from the entry '\(resolvedEntry)'")
+            throw SyslabError.invalidArgument("node\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", ")) cannot be reached from the entry '\(ErrorText.quoted(resolvedEntry))'")
         }
         guard !route.isEmpty else { throw SyslabError.invalidArgument("topology route must not be empty") }
         guard !method.isEmpty else { throw SyslabError.invalidArgument("topology method must not be empty") }

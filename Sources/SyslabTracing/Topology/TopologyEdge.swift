@@ -72,7 +72,7 @@ public struct TopologyEdge: Sendable, Equatable {
         var mode = EdgeMode.sync
         if let name = try JSONFields.optionalString(o, "mode", path: at) {
             guard let m = EdgeMode(rawValue: name) else {
-                throw SyslabError.invalidArgument("\(at).mode must be sync or async, got '\(name)'")
+                throw SyslabError.invalidArgument("\(at).mode must be sync or async, got '\(ErrorText.quoted(name))'")
             }
             mode = m
         }

@@ -61,13 +61,13 @@ public struct TopologyNode: Sendable, Equatable {
     public static func parse(_ json: JSONValue, path: String) throws -> TopologyNode {
         let o = try JSONFields.object(json, path: path, allowed: fields)
         let id = try JSONFields.requiredString(o, "id", path: path)
-        let at = "\(path) ('\(id)')"
+        let at = "\(path) ('\(ErrorText.quoted(id))')"
         try TopologyNode.validateId(id, path: "\(path).id")
         let kind = try JSONFields.requiredString(o, "kind", path: at)
         var fanOut = FanOut.sequential
         if let name = try JSONFields.optionalString(o, "fan_out", path: at) {
             guard let f = FanOut(rawValue: name) else {
-                throw SyslabError.invalidArgument("\(at).fan_out must be sequential, parallel or failover, got '\(name)'")
+                throw SyslabError.invalidArgument("\(at).fan_out must be sequential, parallel or failover, got '\(ErrorText.quoted(name))'")
             }
             fanOut = f
         }
@@ -91,7 +91,7 @@ public struct TopologyNode: Sendable, Equatable {
             throw SyslabError.invalidArgument("\(path) must be 1 to 64 characters, got \(id.count)")
         }
         for c in id.unicodeScalars where !(c.properties.isAlphabetic && c.isASCII) && !("0"..."9").contains(c) && !("-_.:" + extra).unicodeScalars.contains(c) {
-            throw SyslabError.invalidArgument("\(path) '\(id)' may only contain ASCII letters, digits and - _ . :\(extra.isEmpty ? "" : " " + extra)")
+            throw SyslabError.invalidArgument("\(path) '\(ErrorText.quoted(id))' may only contain ASCII letters, digits and - _ . :\(extra.isEmpty ? "" : " " + extra)")
         }
     }
 }

@@ -3,6 +3,9 @@ import SyslabCore
 /// A whole trace: every span shares `traceId`. Spans are in the order they
 /// were generated (a parent before its children).
 public struct Trace: Sendable, Equatable {
+    /// The most spans a trace read from JSON may have (docs/limits.md).
+    public static let maxSpans = 100_000
+
     public var traceId: TraceId
     public var spans: [Span]
     /// Where the trace came from (a template id and variant), for views and exports.

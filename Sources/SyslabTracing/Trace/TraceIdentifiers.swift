@@ -21,7 +21,7 @@ public struct TraceId: Sendable, Hashable, CustomStringConvertible {
     public init(hex: String) throws {
         let digits = Array(hex.utf8)
         guard digits.count == 32, let h = HexDigits.parse(digits[0..<16]), let l = HexDigits.parse(digits[16..<32]) else {
-            throw SyslabError.invalidArgument("trace id must be 32 hex digits, got '\(hex)'")
+            throw SyslabError.invalidArgument("trace id must be 32 hex digits, got '\(ErrorText.quoted(hex))'")
         }
         guard h != 0 || l != 0 else { throw SyslabError.invalidArgument("trace id must not be all zeros") }
         self.init(high: h, low: l)
@@ -46,7 +46,7 @@ public struct SpanId: Sendable, Hashable, CustomStringConvertible {
     public init(hex: String) throws {
         let digits = Array(hex.utf8)
         guard digits.count == 16, let v = HexDigits.parse(digits[...]) else {
-            throw SyslabError.invalidArgument("span id must be 16 hex digits, got '\(hex)'")
+            throw SyslabError.invalidArgument("span id must be 16 hex digits, got '\(ErrorText.quoted(hex))'")
         }
         guard v != 0 else { throw SyslabError.invalidArgument("span id must not be all zeros") }
         self.init(v)

@@ -49,18 +49,22 @@ extension Trace {
         let traceId = try TraceId(hex: try JSONFields.requiredString(o, "trace_id", path: "trace"))
         let startText = try JSONFields.optionalString(o, "start_time_unix_nano", path: "trace") ?? "0"
         guard let start = UInt64(startText) else {
-            throw SyslabError.invalidArgument("trace.start_time_unix_nano must be a decimal string of nanoseconds, got '\(startText)'")
+            throw SyslabError.invalidArgument("trace.start_time_unix_nano must be a decimal string of nanoseconds, got '\(ErrorText.quoted(startText))'")
         }
         let seedText = try JSONFields.optionalString(o, "seed", path: "trace") ?? "0"
         func offset(_ o: [String: JSONValue], _ key: String, path: String) throws -> UInt64 {
             guard let n = try JSONFields.optionalNumber(o, key, path: path, range: 0...9.0e15) else {
-                throw SyslabError.invalidArgument("\(path) needs '\(key)'")
+                throw SyslabError.invalidArgument("\(path) needs '\(ErrorText.quoted(key))'")
             }
             return start &+ UInt64(n)
         }
         var spans: [Span] = []
         var seen = Set<SpanId>()
-        for (i, item) in try JSONFields.array(o, "spans", path: "trace").enumerated() {
+        let items = try JSONFields.array(o, "spans", path: "trace")
+        guard items.count <= Trace.maxSpans else {
+            throw SyslabError.limitExceeded("trace has \(items.count) spans; the limit is \(Trace.maxSpans)")
+        }
+        for (i, item) in items.enumerated() {
             let path = "trace.spans[\(i)]"
             let s = try JSONFields.object(item, path: path)
             let id = try SpanId(hex: try JSONFields.requiredString(s, "span_id", path: path))
@@ -68,14 +72,14 @@ extension Trace {
             let parent = try JSONFields.optionalString(s, "parent_span_id", path: path).map { try SpanId(hex: $0) }
             let kindName = try JSONFields.optionalString(s, "kind", path: path) ?? "internal"
             guard let kind = SpanKind(rawValue: kindName) else {
-                throw SyslabError.invalidArgument("\(path).kind must be one of \(SpanKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(kindName)'")
+                throw SyslabError.invalidArgument("\(path).kind must be one of \(SpanKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(ErrorText.quoted(kindName))'")
             }
             var status = SpanStatus.unset
             if let st = s["status"], !st.isNull {
                 let so = try JSONFields.object(st, path: "\(path).status")
                 let code = try JSONFields.optionalString(so, "code", path: "\(path).status") ?? "unset"
                 guard let c = SpanStatusCode(rawValue: code) else {
-                    throw SyslabError.invalidArgument("\(path).status.code must be unset, ok or error, got '\(code)'")
+                    throw SyslabError.invalidArgument("\(path).status.code must be unset, ok or error, got '\(ErrorText.quoted(code))'")
                 }
                 status = SpanStatus(c, try JSONFields.optionalString(so, "message", path: "\(path).status") ?? "")
             }
@@ -102,7 +106,44 @@ extension Trace {
                 attributes: try attributes(s["attributes"], path: "\(path).attributes"), events: events, links: links))
         }
         guard !spans.isEmpty else { throw SyslabError.invalidArgument("trace has no spans") }
+        try validateTree(spans)
         return Trace(traceId: traceId, spans: spans, template: try JSONFields.optionalString(o, "template", path: "trace") ?? "",
                      variant: try JSONFields.optionalString(o, "variant", path: "trace") ?? "", seed: UInt64(seedText) ?? 0)
+    }
+
+    /// Every parent must be a span of the trace, and following parents from
+    /// any span must reach a root: a cycle would make every walk endless.
+    /// One pass with three colours; iterative, so a 100,000-span chain is fine.
+    static func validateTree(_ spans: [Span]) throws {
+        var index: [SpanId: Int] = [:]
+        index.reserveCapacity(spans.count)
+        for (i, span) in spans.enumerated() { index[span.spanId] = i }
+        var parent = [Int](repeating: -1, count: spans.count)
+        for (i, span) in spans.enumerated() {
+            guard let p = span.parentSpanId else { continue }
+            guard let j = index[p] else {
+                throw SyslabError.invalidArgument("trace.spans[\(i)] (\(span.spanId.hex)): parent span \(p.hex) is not in the trace")
+            }
+            parent[i] = j
+        }
+        enum Mark: UInt8 { case unvisited, onPath, reachesRoot }
+        var mark = [Mark](repeating: .unvisited, count: spans.count)
+        var path: [Int] = []
+        for start in spans.indices where mark[start] == .unvisited {
+            var i = start
+            while i >= 0, mark[i] == .unvisited {
+                mark[i] = .onPath
+                path.append(i)
+                i = parent[i]
+            }
+            if i >= 0, mark[i] == .onPath {
+                let cycle = path[path.firstIndex(of: i)!...].map { spans[$0].spanId.hex }
+                let text = cycle.count == 1 ? "span \(cycle[0]) is its own parent"
+                    : "spans form a parent cycle: " + (cycle.prefix(10) + [cycle[0]]).joined(separator: " → ") + (cycle.count > 10 ? " (\(cycle.count) spans)" : "")
+                throw SyslabError.invalidArgument("trace: \(text)")
+            }
+            for j in path { mark[j] = .reachesRoot }
+            path.removeAll(keepingCapacity: true)
+        }
     }
 }

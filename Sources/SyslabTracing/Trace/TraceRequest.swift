@@ -32,14 +32,14 @@ public struct TraceRequest: Sendable {
             let template: Template
             if let store { template = try store.template(id) } else if let builtin = BuiltinTemplates.template(id) { template = builtin } else {
                 let hint = JSONFields.suggestion(for: id, in: BuiltinTemplates.ids).map { " (did you mean '\($0)'?)" } ?? ""
-                throw SyslabError.notFound("unknown template '\(id)'\(hint)")
+                throw SyslabError.notFound("unknown template '\(ErrorText.quoted(id))'\(hint)")
             }
             let variant: Variant
             switch variantJSON {
             case .null: variant = template.variant(.success)
             case .string(let name):
                 guard let kind = VariantKind(rawValue: name) else {
-                    throw SyslabError.invalidArgument("request.variant must be success, slow or error, got '\(name)'")
+                    throw SyslabError.invalidArgument("request.variant must be success, slow or error, got '\(ErrorText.quoted(name))'")
                 }
                 variant = template.variant(kind)
             default:
@@ -56,7 +56,7 @@ public struct TraceRequest: Sendable {
         case .null: break
         case .string(let name):
             guard let kind = VariantKind(rawValue: name) else {
-                throw SyslabError.invalidArgument("request.variant must be success, slow or error, got '\(name)'")
+                throw SyslabError.invalidArgument("request.variant must be success, slow or error, got '\(ErrorText.quoted(name))'")
             }
             variant = Template(id: "custom", name: topology.name, description: "", topology: topology, variants: []).variant(kind)
         default:
@@ -75,7 +75,7 @@ public struct TraceRequest: Sendable {
         case .number(let n) where n >= 0 && n == n.rounded() && n < 9.007_199_254_740_992e15:
             return UInt64(n)
         case .string(let s):
-            guard let v = UInt64(s) else { throw SyslabError.invalidArgument("\(path) must be a non-negative integer, got '\(s)'") }
+            guard let v = UInt64(s) else { throw SyslabError.invalidArgument("\(path) must be a non-negative integer, got '\(ErrorText.quoted(s))'") }
             return v
         default:
             throw SyslabError.outOfRange("\(path) must be a non-negative integer (a decimal string above 2^53), got \(json.serialized())")

@@ -47,7 +47,9 @@ public struct WaterfallRenderer: Sendable {
             last = min(max(last, first + 1), width)
             var bar = String(repeating: empty, count: first) + String(repeating: fill, count: last - first)
             bar += String(repeating: " ", count: width - last)
-            let name = (String(repeating: " ", count: depth * 2) + span.service).fitted(labelWidth)
+            // Indentation past the label width would be cut anyway; building it
+            // whole made deep traces quadratic.
+            let name = (String(repeating: " ", count: min(depth * 2, labelWidth)) + span.service).fitted(labelWidth)
             var status = ""
             if span.isError {
                 let code = span.attribute("http.response.status_code")?.text ?? span.attribute("rpc.grpc.status_code").map { "grpc \($0.text)" }
@@ -120,7 +122,8 @@ public struct WaterfallRenderer: Sendable {
             s += "<text x=\"\(fmt(bx + bw + 4))\" y=\"\(fmt(y + 16))\" fill=\"\(span.isError ? "#dc2626" : "#374151")\">\(xml(label))</text>"
             s += "</g>\n"
             for link in span.links {
-                guard let from = rowOf[link.spanId], let producer = trace.span(link.spanId) else { continue }
+                guard let from = rowOf[link.spanId] else { continue }
+                let producer = rows[from].span
                 let fy = top + Double(from) * rowHeight + rowHeight / 2
                 let px = x(scale.offsetMs(producer.endUnixNano))
                 s += "<path d=\"M\(fmt(px)) \(fmt(fy)) L\(fmt(bx)) \(fmt(y + rowHeight / 2))\" stroke=\"#6b7280\" stroke-dasharray=\"4 3\" fill=\"none\"/>\n"
