@@ -86,9 +86,17 @@ static void test_memory_ceiling(void) {
     }
     CHECK_STATUS(status, SYSLAB_ELIMIT);
     CHECK_CONTAINS(syslab_last_error(), "not enough memory");
-    /* At the ceiling, later calls (which build ctx first) fail the same way. */
-    CHECK_STATUS(syslab_registry_decide_json(r, NULL, &json), SYSLAB_ELIMIT);
-    CHECK_CONTAINS(syslab_last_error(), "not enough memory");
+    /* Near the ceiling (where building ctx may be what fails) every later call
+       either succeeds, once garbage is collected, or reports the limit. */
+    int limited = 0, other = 0;
+    for (int i = 0; i < 50; i++) {
+        status = syslab_registry_decide_json(r, NULL, &json);
+        if (status == SYSLAB_OK) syslab_string_free(json);
+        else if (status == SYSLAB_ELIMIT && strstr(syslab_last_error(), "not enough memory")) limited++;
+        else other++;
+    }
+    CHECK(limited > 0);
+    CHECK(other == 0);
     syslab_registry_free(r);
 }
 
