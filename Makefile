@@ -29,8 +29,15 @@ deps:
 # libsyslab.so exports only the C API and luaopen_syslab (bindings/c/libsyslab.map).
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product syslab -Xlinker --version-script=$(CURDIR)/bindings/c/libsyslab.map
-	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-lua
+	$(MAKE) --no-print-directory $(LUA_BIN)
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
+
+# syslab-lua is C (lua.c's behaviour plus the shared Lua shim) and loads
+# libsyslab.so only on require "syslab", so it starts as fast as lua5.4.
+LUA_CLI_SOURCES := Sources/SyslabLuaCLI/main.c Sources/CLuaShim/shim.c Sources/CLuaShim/include/syslab_lua_shim.h
+$(LUA_BIN): $(LUA_CLI_SOURCES) Include/syslab.h
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -ISources/CLuaShim/include -IInclude $$(pkg-config --cflags lua5.4) \
+	  Sources/SyslabLuaCLI/main.c Sources/CLuaShim/shim.c $$(pkg-config --libs lua5.4) -ldl -o $@
 
 demo: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua 1

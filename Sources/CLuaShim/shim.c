@@ -34,9 +34,23 @@ typedef struct state_limits {
 
 static void *limited_realloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
+/* Registry key of the limits, for a copy of this shim other than the one that
+   made the state: syslab-lua's front end makes states, and libsyslab.so,
+   which it loads on require "syslab", has its own copy. */
+#define LIMITS_KEY "syslab.limits"
+
 static state_limits *limits_of(lua_State *L) {
     void *ud = NULL;
-    return lua_getallocf(L, &ud) == limited_realloc ? ud : NULL;
+    if (lua_getallocf(L, &ud) == limited_realloc) {
+        return ud;
+    }
+    if (!lua_checkstack(L, 1)) {
+        return NULL;
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, LIMITS_KEY);
+    state_limits *a = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return a;
 }
 
 /* ---- calling Swift from Lua ---- */
@@ -437,7 +451,17 @@ void syslab_lua_close(lua_State *L) {
 
 /* ---- standard libraries ---- */
 
+/* Publishes the limits for other copies of the shim (see LIMITS_KEY). */
+static void register_limits(lua_State *L) {
+    void *ud = NULL;
+    if (lua_getallocf(L, &ud) == limited_realloc) {
+        lua_pushlightuserdata(L, ud);
+        lua_setfield(L, LUA_REGISTRYINDEX, LIMITS_KEY);
+    }
+}
+
 static int open_full(lua_State *L) {
+    register_limits(L);
     if (lua_toboolean(L, 1)) {
         /* Like lua.c's -E: the package library then ignores LUA_PATH/LUA_CPATH. */
         lua_pushboolean(L, 1);
@@ -486,6 +510,7 @@ static int sandboxed_require(lua_State *L) {
 }
 
 static int open_sandbox(lua_State *L) {
+    register_limits(L);
     static const luaL_Reg libs[] = {
         {LUA_GNAME, luaopen_base},         {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
         {LUA_STRLIBNAME, luaopen_string},  {LUA_MATHLIBNAME, luaopen_math},    {LUA_UTF8LIBNAME, luaopen_utf8},
