@@ -19,7 +19,7 @@ LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
 .PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme \
-        snapshot docs check-docs install bench clean
+        test-lua-official snapshot docs check-docs install bench clean
 
 all: build
 
@@ -29,8 +29,15 @@ deps:
 # libsyslab.so exports only the C API and luaopen_syslab (bindings/c/libsyslab.map).
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product syslab -Xlinker --version-script=$(CURDIR)/bindings/c/libsyslab.map
-	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-lua
+	$(MAKE) --no-print-directory $(LUA_BIN)
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
+
+# syslab-lua is C (lua.c's behaviour plus the shared Lua shim) and loads
+# libsyslab.so only on require "syslab", so it starts as fast as lua5.4.
+LUA_CLI_SOURCES := Sources/SyslabLuaCLI/main.c Sources/CLuaShim/shim.c Sources/CLuaShim/include/syslab_lua_shim.h
+$(LUA_BIN): $(LUA_CLI_SOURCES) Include/syslab.h
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -ISources/CLuaShim/include -IInclude $$(pkg-config --cflags lua5.4) \
+	  Sources/SyslabLuaCLI/main.c Sources/CLuaShim/shim.c $$(pkg-config --libs lua5.4) -ldl -o $@
 
 demo: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua 1
@@ -40,7 +47,7 @@ demo: build
 quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
-test: build test-swift test-c test-lua test-python test-contract test-readme test-install
+test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -63,6 +70,26 @@ test-lua: build
 	done; \
 	LUA_CPATH="$(LUA_CPATH_DIR)/?.so" lua5.4 -e 'local s = require "syslab"; assert(#s.registry():list() >= 3)' && \
 	echo "stock lua5.4 loads syslab.so: ok" && echo "lua: $$pass passed, 0 failed"
+
+# The official Lua 5.4.4 test suite (kept outside the project) run with syslab-lua:
+# main.lua (the stand-alone interpreter) and the portable suite, each with the
+# default limits and with the safety limits set. Skipped where the folder is absent.
+LUA_OFFICIAL_TESTS ?= $(CURDIR)/../shared/lua-5.4.4-tests
+LUA_OFFICIAL_LIMITS := SYSLAB_LUA_MAX_INSTRUCTIONS=20000000000 SYSLAB_LUA_MAX_MEMORY_MB=1024
+
+test-lua-official: build
+	@if [ ! -f "$(LUA_OFFICIAL_TESTS)/all.lua" ]; then \
+	  echo "test-lua-official: skipped ($(LUA_OFFICIAL_TESTS) not found)"; exit 0; fi; \
+	cd "$(LUA_OFFICIAL_TESTS)" && for limits in "" "$(LUA_OFFICIAL_LIMITS)"; do \
+	  for run in "main.lua" "-e_U=true all.lua"; do \
+	    log=$(CURDIR)/.build/lua-official.log; \
+	    if env $$limits $(CURDIR)/$(LUA_BIN) $$run > $$log 2>&1 && \
+	       { [ "$$run" = main.lua ] || grep -q "final OK" $$log; }; then \
+	      echo "official Lua suite: $$run ($${limits:-default limits}): ok"; \
+	    else \
+	      tail -20 $$log; echo "official Lua suite: $$run ($${limits:-default limits}): FAILED"; exit 1; fi; \
+	  done; \
+	done
 
 test-python: build
 	cd bindings/python && SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q tests

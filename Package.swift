@@ -7,14 +7,15 @@
 //   SyslabSimulation  discrete-event engine, component models, workloads, results
 //   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
 //   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
-//   SyslabLuaCLI      the `syslab-lua` interpreter
+//   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
+//                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
+//                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
 import PackageDescription
 
 let package = Package(
     name: "syslab",
     products: [
         .library(name: "syslab", type: .dynamic, targets: ["SyslabCABI"]),
-        .executable(name: "syslab-lua", targets: ["SyslabLuaCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -39,7 +40,6 @@ let package = Package(
             name: "SyslabLua",
             dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "CLuaShim"]),
         .target(name: "SyslabCABI", dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabLua"]),
-        .executableTarget(name: "SyslabLuaCLI", dependencies: ["SyslabLua", "SyslabCABI", "CLuaShim"]),
         .testTarget(name: "SyslabCoreTests", dependencies: ["SyslabCore"]),
         .testTarget(name: "SyslabTracingTests", dependencies: ["SyslabTracing"]),
         .testTarget(name: "SyslabSimulationTests", dependencies: ["SyslabSimulation"]),

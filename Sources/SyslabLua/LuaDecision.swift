@@ -21,8 +21,8 @@ public enum LuaDecision {
     }
 
     /// Adds the module-level fields; LuaModule.open calls it with the module table on top.
-    static func register(_ L: LuaState) {
-        LuaSupport.push(L, json: .array(EffectKind.allCases.map { .string($0.name) }))
+    static func register(_ L: LuaState) throws {
+        try LuaSupport.push(L, json: .array(EffectKind.allCases.map { .string($0.name) }))
         lua_setfield(L, -2, "effect_kinds")
     }
 

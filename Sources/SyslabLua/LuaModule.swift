@@ -11,6 +11,10 @@ public enum LuaModule {
 
     /// Pushes the module table onto the stack (what `require "syslab"` returns).
     public static func open(_ L: LuaState) -> Int32 {
+        LuaSupport.guarded(L) { L in try build(L) }
+    }
+
+    private static func build(_ L: LuaState) throws -> Int32 {
         // Creating the state's owner first anchors its finaliser early, so it runs
         // after the finalisers of objects created later (Lua finalises in reverse).
         _ = LuaStateOwner.of(L)
@@ -26,9 +30,9 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "sleep", sleep)
         LuaSupport.setFunction(L, "array", markArray)
         LuaSupport.setFunction(L, "clock", clock)
-        LuaDecision.register(L)
+        try LuaDecision.register(L)
         LuaSimulation.register(L)
-        LuaTracing.register(L)
+        try LuaTracing.register(L)
         return 1
     }
 
@@ -96,7 +100,7 @@ public enum LuaModule {
     static let jsonDecode: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
             let text = try LuaSupport.checkString(L, 1, "json_decode")
-            LuaSupport.push(L, json: try JSONValue.parse(text))
+            try LuaSupport.push(L, json: try JSONValue.parse(text))
             return 1
         }
     }

@@ -86,14 +86,14 @@ public enum LuaRegistry {
     static let list: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
             let names = try handle(L, "list").registry.catalogue.map { JSONValue.string($0.name) }
-            LuaSupport.push(L, json: .array(names))
+            try LuaSupport.push(L, json: .array(names))
             return 1
         }
     }
 
     static let catalogue: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try handle(L, "catalogue").registry.catalogueJSON()["scenarios"] ?? .array([]))
+            try LuaSupport.push(L, json: try handle(L, "catalogue").registry.catalogueJSON()["scenarios"] ?? .array([]))
             return 1
         }
     }
@@ -105,7 +105,7 @@ public enum LuaRegistry {
             guard let scenario = registry.scenario(named: name) else {
                 throw SyslabError.notFound("unknown scenario '\(name)'")
             }
-            LuaSupport.push(L, json: scenario.json)
+            try LuaSupport.push(L, json: scenario.json)
             return 1
         }
     }
@@ -147,7 +147,7 @@ public enum LuaRegistry {
 
     static let status: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try handle(L, "status").registry.statusJSON())
+            try LuaSupport.push(L, json: try handle(L, "status").registry.statusJSON())
             return 1
         }
     }
@@ -178,7 +178,7 @@ public enum LuaRegistry {
             try registry.decide(context) { entry, effect in
                 effects.append(effect.json(scenario: entry.scenario.name))
             }
-            LuaSupport.push(L, json: .array(effects))
+            try LuaSupport.push(L, json: .array(effects))
             return 1
         }
     }

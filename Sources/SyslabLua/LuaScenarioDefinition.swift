@@ -133,31 +133,22 @@ final class LuaFunctionReference: @unchecked Sendable {
 
     /// Calls `apply(ctx, params)` and converts what it returns (nil, one effect
     /// table, or a list of them) into effects. A Lua error becomes a
-    /// `SyslabError.scriptError` naming the scenario.
+    /// `SyslabError.scriptError` naming the scenario; running out of memory or
+    /// of the instruction budget a `limitExceeded`.
     func apply(_ invocation: ScenarioInvocation) throws -> [Effect] {
         let name = invocation.scenario
         return try owner.withCallbackThread("scenario '\(name)'") { T in
-            lua_rawgeti(T, syslab_lua_registryindex(), lua_Integer(reference))
-            var context: [String: JSONValue] = [
-                "route": .string(invocation.context.route), "method": .string(invocation.context.method),
-                "component": .string(invocation.context.component),
-                "tags": .array(invocation.context.tags.map { .string($0) }),
-                "now": .number(invocation.now), "elapsed": .number(invocation.elapsed),
-                "scenario": .string(name),
-            ]
-            var random = invocation.random
-            context["random"] = .number(random.nextUnit())
-            LuaSupport.push(T, json: .object(context))
-            // ctx.uniform() draws further numbers from the decision's seeded stream.
-            LuaRandom.push(T, seed: random.next())
-            lua_setfield(T, -2, "rng")
-            LuaDecision.push(T, metrics: invocation.metrics)
-            lua_setfield(T, -2, "metrics")
-            LuaSupport.push(T, json: invocation.parameters.json)
-            let status = syslab_lua_pcall(T, 2, 1, 0)
+            let call = ApplyCall(invocation: invocation, reference: reference)
+            // ctx and params are built inside a protected call, so a state at its
+            // memory ceiling reports "not enough memory" instead of aborting the host.
+            var status = withExtendedLifetime(call) {
+                syslab_lua_pcall_swift(T, ApplyCall.pushArguments, Unmanaged.passUnretained(call).toOpaque(), 3)
+            }
+            if status == LUA_OK {
+                status = syslab_lua_pcall(T, 2, 1, 0)
+            }
             if status != LUA_OK {
-                let message = LuaSupport.string(T, at: -1) ?? "(error object is not a string)"
-                throw SyslabError.scriptError("Lua scenario '\(name)' failed in apply: \(message)")
+                throw LuaSupport.callError(T, status, context: "Lua scenario '\(name)' failed in apply")
             }
             let result = try LuaSupport.json(T, at: -1, path: "result of scenario '\(name)'")
             switch result {
@@ -168,6 +159,50 @@ final class LuaFunctionReference: @unchecked Sendable {
             default:
                 throw SyslabError.typeMismatch("Lua scenario '\(name)' must return nil, an effect table or a list of effects, got \(result.typeName)")
             }
+        }
+    }
+}
+
+/// What one call of a Lua scenario's `apply` needs on the Lua side.
+private final class ApplyCall {
+    let invocation: ScenarioInvocation
+    let reference: Int32
+
+    init(invocation: ScenarioInvocation, reference: Int32) {
+        self.invocation = invocation
+        self.reference = reference
+    }
+
+    /// Pushes `apply`, `ctx` and `params` (run by syslab_lua_pcall_swift, with
+    /// the ApplyCall as light userdata at index 1).
+    static let pushArguments: LuaFunction = { L in
+        guard let L, let raw = lua_touserdata(L, 1) else { return 0 }
+        let call = Unmanaged<ApplyCall>.fromOpaque(raw).takeUnretainedValue()
+        let invocation = call.invocation
+        lua_settop(L, 0)
+        do {
+            lua_rawgeti(L, syslab_lua_registryindex(), lua_Integer(call.reference))
+            var context: [String: JSONValue] = [
+                "route": .string(invocation.context.route), "method": .string(invocation.context.method),
+                "component": .string(invocation.context.component),
+                "tags": .array(invocation.context.tags.map { .string($0) }),
+                "now": .number(invocation.now), "elapsed": .number(invocation.elapsed),
+                "scenario": .string(invocation.scenario),
+            ]
+            var random = invocation.random
+            context["random"] = .number(random.nextUnit())
+            try LuaSupport.push(L, json: .object(context), path: "ctx")
+            // ctx.rng draws further numbers from the decision's seeded stream.
+            LuaRandom.push(L, seed: random.next())
+            lua_setfield(L, -2, "rng")
+            LuaDecision.push(L, metrics: invocation.metrics)
+            lua_setfield(L, -2, "metrics")
+            try LuaSupport.push(L, json: invocation.parameters.json, path: "params")
+            return 3
+        } catch let error as SyslabError {
+            return LuaSupport.raise(L, error.message)
+        } catch {
+            return LuaSupport.raise(L, "\(error)")
         }
     }
 }

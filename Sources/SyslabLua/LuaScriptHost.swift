@@ -3,38 +3,36 @@ import SyslabCore
 
 /// A Lua state owned by Swift: used by `syslab-lua` and by C/Python callers
 /// that load Lua scenario files into a registry. Limits keep a broken script
-/// from hanging or exhausting the host.
+/// from hanging or exhausting the host; a sandboxed state (the default for
+/// code run on a host's behalf) has only the libraries listed in docs/lua.md.
 public final class LuaScriptHost: @unchecked Sendable {
     public let state: LuaState
     public let owner: LuaStateOwner
     private var closed = false
 
-    /// `memoryLimit` in bytes (0 = unlimited).
-    public init(memoryLimit: Int = 0) throws {
+    /// `memoryLimit` in bytes (0 = unlimited). `sandboxed` opens the safe
+    /// subset of the standard library; `ignoreEnvironment` makes `package`
+    /// ignore LUA_PATH and LUA_CPATH (lua.c's -E).
+    public init(memoryLimit: Int = 0, sandboxed: Bool = true, ignoreEnvironment: Bool = false) throws {
         guard let L = syslab_lua_newstate(memoryLimit) else {
             throw SyslabError.limitExceeded("cannot create a Lua state: out of memory")
         }
         state = L
-        guard syslab_lua_openlibs(L) == LUA_OK else {
+        guard syslab_lua_openlibs(L, sandboxed ? 1 : 0, ignoreEnvironment ? 1 : 0) == LUA_OK,
+              syslab_lua_preload(L, "syslab", LuaScriptHost.openModule) == LUA_OK
+        else {
             syslab_lua_close(L)
-            throw SyslabError.limitExceeded("cannot open the Lua standard libraries: out of memory")
+            throw SyslabError.limitExceeded("cannot open the Lua standard libraries: not enough memory")
         }
         owner = LuaStateOwner.of(L)
-        LuaScriptHost.preloadModule(L)
     }
 
     deinit { close() }
 
-    /// Makes `require "syslab"` return the built-in module.
-    public static func preloadModule(_ L: LuaState) {
-        lua_getglobal(L, "package")
-        lua_getfield(L, -1, "preload")
-        LuaSupport.push(L, function: { L in
-            guard let L else { return 0 }
-            return LuaModule.open(L)
-        })
-        lua_setfield(L, -2, "syslab")
-        syslab_lua_pop(L, 2)
+    /// What `require "syslab"` runs (preloaded, so it is built on first use).
+    static let openModule: LuaFunction = { L in
+        guard let L else { return 0 }
+        return LuaModule.open(L)
     }
 
     /// Closes the state; Lua-defined scenarios from it then fail cleanly.
@@ -73,10 +71,11 @@ public final class LuaScriptHost: @unchecked Sendable {
                 let message = LuaSupport.string(L, at: -1) ?? "cannot load chunk"
                 throw loaded == LUA_ERRFILE ? SyslabError.io(message) : SyslabError.scriptError(message)
             }
-            syslab_lua_set_instruction_limit(L, instructionLimit)
-            defer { syslab_lua_set_instruction_limit(L, 0) }
-            if syslab_lua_pcall(L, 0, 0, handler) != LUA_OK {
-                throw SyslabError.scriptError(LuaSupport.string(L, at: -1) ?? "(error object is not a string)")
+            let budget = syslab_lua_budget_begin(L, instructionLimit)
+            defer { syslab_lua_budget_end(L, budget) }
+            let status = syslab_lua_pcall(L, 0, 0, handler)
+            if status != LUA_OK {
+                throw LuaSupport.callError(L, status, context: nil)
             }
         }
     }

@@ -56,7 +56,7 @@ public enum LuaSimulation {
             try LuaSupport.checkTable(L, 1, "queue")
             let model = try QueueingModel(config: try LuaSupport.json(L, at: 1, path: "queue"))
             let result = try QueueingSimulation(model).run()
-            LuaSupport.push(L, json: result.json)
+            try LuaSupport.push(L, json: result.json)
             return 1
         }
     }
@@ -219,9 +219,9 @@ public enum LuaSimulation {
             let reportIndex = lua_gettop(L)
             if let done = hooks["done"] {
                 lua_pushvalue(L, done)
-                pushWrkSummary(L, report.result)
-                pushLatency(L, report.result, report: reportIndex)
-                LuaSupport.push(L, json: report.json)
+                try pushWrkSummary(L, report.result)
+                try pushLatency(L, report.result, report: reportIndex)
+                try LuaSupport.push(L, json: report.json)
                 try call("done", 3, 0)
             }
             let failed = report.failedThresholds
@@ -253,10 +253,10 @@ public enum LuaSimulation {
     }
 
     /// wrk's `summary` table: duration in microseconds, requests, errors by kind.
-    static func pushWrkSummary(_ L: LuaState, _ r: SimulationResult) {
+    static func pushWrkSummary(_ L: LuaState, _ r: SimulationResult) throws {
         let statusErrors = r.statuses.filter { $0.key >= 400 }.reduce(0) { $0 + $1.value }
         let timeouts = (r.causes["timeout"] ?? 0) + (r.causes["client_timeout"] ?? 0) + (r.causes["hang"] ?? 0)
-        LuaSupport.push(L, json: [
+        try LuaSupport.push(L, json: [
             "duration": .number((r.duration * 1e6).rounded()), "requests": .number(Double(r.completed)), "bytes": 0,
             "errors": ["connect": .number(Double(r.causes["dropped"] ?? 0)), "read": 0, "write": 0,
                        "status": .number(Double(statusErrors)), "timeout": .number(Double(timeouts))],
@@ -264,9 +264,9 @@ public enum LuaSimulation {
     }
 
     /// wrk's `latency` object (microseconds): min, max, mean, stdev and `latency:percentile(p)`.
-    static func pushLatency(_ L: LuaState, _ r: SimulationResult, report: Int32) {
+    static func pushLatency(_ L: LuaState, _ r: SimulationResult, report: Int32) throws {
         let h = r.latencyHistogram
-        LuaSupport.push(L, json: [
+        try LuaSupport.push(L, json: [
             "min": .number((h.percentile(0) * 1e6).rounded()), "max": .number((h.maximum * 1e6).rounded()),
             "mean": .number(h.mean * 1e6), "stdev": .number(h.standardDeviation * 1e6),
         ])
@@ -320,7 +320,7 @@ public enum LuaSimulation {
     /// `report:table()` → the JSON summary as a Lua table.
     static let table: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try box(L, "table").report.json)
+            try LuaSupport.push(L, json: try box(L, "table").report.json)
             return 1
         }
     }
@@ -336,7 +336,7 @@ public enum LuaSimulation {
     /// `report:traces()` → the sampled traces as a list of tables.
     static let traces: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try box(L, "traces").report.result.tracesJSON)
+            try LuaSupport.push(L, json: try box(L, "traces").report.result.tracesJSON)
             return 1
         }
     }
@@ -351,14 +351,14 @@ public enum LuaSimulation {
 
     static let thresholds: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: .array(try box(L, "thresholds").report.thresholds.map(\.json)))
+            try LuaSupport.push(L, json: .array(try box(L, "thresholds").report.thresholds.map(\.json)))
             return 1
         }
     }
 
     static let diagnosis: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: .array(try box(L, "diagnosis").report.diagnosis.map(\.json)))
+            try LuaSupport.push(L, json: .array(try box(L, "diagnosis").report.diagnosis.map(\.json)))
             return 1
         }
     }

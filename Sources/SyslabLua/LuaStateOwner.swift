@@ -67,8 +67,8 @@ public final class LuaStateOwner: @unchecked Sendable {
             }
             let top = lua_gettop(T)
             defer { lua_settop(T, top) }
-            syslab_lua_set_instruction_limit(T, callbackInstructionLimit)
-            defer { syslab_lua_set_instruction_limit(T, 0) }
+            let budget = syslab_lua_budget_begin(T, callbackInstructionLimit)
+            defer { syslab_lua_budget_end(T, budget) }
             return try body(T)
         }
     }

@@ -102,14 +102,43 @@ public enum LuaSupport {
         String(cString: lua_typename(L, lua_type(L, index)))
     }
 
+    /// The error for a failed `lua_pcall`: a memory or instruction-budget
+    /// overrun is `limitExceeded` (SYSLAB_ELIMIT), anything else `scriptError`.
+    /// `context` prefixes the message ("Lua scenario 'x' failed in apply").
+    public static func callError(_ L: LuaState, _ status: Int32, context: String?) -> SyslabError {
+        let message = status == LUA_ERRMEM
+            ? "not enough memory (the Lua state reached its memory limit)"
+            : string(L, at: -1) ?? "(error object is a \(typeName(L, -1)) value)"
+        let text = context.map { "\($0): \(message)" } ?? message
+        if status == LUA_ERRMEM || syslab_lua_budget_exceeded(L) != 0 {
+            return .limitExceeded(text)
+        }
+        return .scriptError(text)
+    }
+
     // MARK: JSON <-> Lua values
+
+    /// How deeply tables may nest when converting between Lua and JSON, both
+    /// ways; the same as the JSON parser's depth limit, so whatever parses can
+    /// be pushed. Cyclic tables stop here too.
+    public static let maxDepth = 512
+
+    /// Makes room for `slots` more values on the Lua stack or throws.
+    static func reserveStack(_ L: LuaState, _ slots: Int32, _ path: String) throws {
+        guard lua_checkstack(L, slots) != 0 else {
+            throw SyslabError.limitExceeded("\(path): no room on the Lua stack (not enough memory)")
+        }
+    }
+
+    static func depthError(_ path: String) -> SyslabError {
+        .limitExceeded("\(path) is nested more than \(maxDepth) levels deep (the limit for converting between Lua and JSON), or contains a cycle")
+    }
 
     /// Converts the Lua value at `index` to JSON. Tables whose keys are exactly
     /// 1...n become arrays, other tables objects with string keys. Functions,
-    /// userdata and cycles are errors naming the path.
+    /// userdata, cycles and nesting beyond `maxDepth` are errors naming the path.
     public static func json(_ L: LuaState, at index: Int32, path: String = "value", depth: Int = 0) throws -> JSONValue {
         let index = index < 0 && index > syslab_lua_registryindex() ? lua_gettop(L) + index + 1 : index
-        guard depth < 64 else { throw SyslabError.limitExceeded("\(path) is nested too deeply (limit 64)") }
         switch lua_type(L, index) {
         case LUA_TNIL, LUA_TNONE: return .null
         case LUA_TBOOLEAN: return .bool(lua_toboolean(L, index) != 0)
@@ -121,6 +150,8 @@ public enum LuaSupport {
             guard let s = string(L, at: index) else { throw SyslabError.invalidUTF8("\(path) is not valid UTF-8") }
             return .string(s)
         case LUA_TTABLE:
+            guard depth < maxDepth else { throw depthError(path) }
+            try reserveStack(L, 4, path)  // key, value, and the metatable check
             var members: [String: JSONValue] = [:]
             var items: [Int: JSONValue] = [:]
             var isArray = true
@@ -155,8 +186,21 @@ public enum LuaSupport {
         }
     }
 
-    /// Pushes a JSON value as Lua data (null becomes nil inside arrays' holes only at the end).
-    public static func push(_ L: LuaState, json value: JSONValue) {
+    /// Pushes a JSON value as Lua data (null becomes nil inside arrays' holes
+    /// only at the end). Throws, pushing nothing, when it nests deeper than
+    /// `maxDepth` or the stack cannot grow.
+    public static func push(_ L: LuaState, json value: JSONValue, path: String = "value") throws {
+        let top = lua_gettop(L)
+        do {
+            try push(L, json: value, depth: 0, path: path)
+        } catch {
+            lua_settop(L, top)
+            throw error
+        }
+    }
+
+    private static func push(_ L: LuaState, json value: JSONValue, depth: Int, path: String) throws {
+        try reserveStack(L, 3, path)  // the value, an element, the array metatable
         switch value {
         case .null: lua_pushnil(L)
         case .bool(let b): lua_pushboolean(L, b ? 1 : 0)
@@ -164,16 +208,18 @@ public enum LuaSupport {
             if n == n.rounded(), abs(n) < 9.0e15 { lua_pushinteger(L, lua_Integer(n)) } else { lua_pushnumber(L, n) }
         case .string(let s): lua_pushstring(L, s)
         case .array(let items):
-            lua_createtable(L, Int32(items.count), 0)
+            guard depth < maxDepth else { throw depthError(path) }
+            lua_createtable(L, Int32(clamping: items.count), 0)
             for (i, item) in items.enumerated() {
-                push(L, json: item)
+                try push(L, json: item, depth: depth + 1, path: path)
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
             markArray(L)
         case .object(let members):
-            lua_createtable(L, 0, Int32(members.count))
+            guard depth < maxDepth else { throw depthError(path) }
+            lua_createtable(L, 0, Int32(clamping: members.count))
             for key in members.keys.sorted() {
-                push(L, json: members[key]!)
+                try push(L, json: members[key]!, depth: depth + 1, path: path)
                 lua_setfield(L, -2, key)
             }
         }

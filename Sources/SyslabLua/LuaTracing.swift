@@ -23,7 +23,7 @@ public enum LuaTracing {
     }
 
     /// Adds `tracing` to the module table on top of the stack.
-    public static func register(_ L: LuaState) {
+    public static func register(_ L: LuaState) throws {
         defineTypes(L)
         lua_createtable(L, 0, 8)
         LuaSupport.setFunction(L, "components", components)
@@ -32,7 +32,7 @@ public enum LuaTracing {
         LuaSupport.setFunction(L, "validate", validate)
         LuaSupport.setFunction(L, "generate", generate)
         LuaSupport.setFunction(L, "from_json", fromJSON)
-        LuaSupport.push(L, json: .array(TraceFormat.allCases.map { .string($0.rawValue) }))
+        try LuaSupport.push(L, json: .array(TraceFormat.allCases.map { .string($0.rawValue) }))
         lua_setfield(L, -2, "formats")
         lua_setfield(L, -2, "tracing")
     }
@@ -80,14 +80,14 @@ public enum LuaTracing {
 
     static let components: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: ComponentCatalogue.json)
+            try LuaSupport.push(L, json: ComponentCatalogue.json)
             return 1
         }
     }
 
     static let templateIds: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: .array(BuiltinTemplates.ids.map { .string($0) }))
+            try LuaSupport.push(L, json: .array(BuiltinTemplates.ids.map { .string($0) }))
             return 1
         }
     }
@@ -103,7 +103,7 @@ public enum LuaTracing {
     static let validate: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
             try LuaSupport.checkTable(L, 1, "validate")
-            LuaSupport.push(L, json: try Topology.parse(try LuaSupport.json(L, at: 1, path: "topology")).json)
+            try LuaSupport.push(L, json: try Topology.parse(try LuaSupport.json(L, at: 1, path: "topology")).json)
             return 1
         }
     }
@@ -169,21 +169,21 @@ public enum LuaTracing {
 
     static let analyze: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: TraceAnalyzer.analyze(try trace(L, "analyze")).json)
+            try LuaSupport.push(L, json: TraceAnalyzer.analyze(try trace(L, "analyze")).json)
             return 1
         }
     }
 
     static let traceJSON: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try trace(L, "json").json)
+            try LuaSupport.push(L, json: try trace(L, "json").json)
             return 1
         }
     }
 
     static let spans: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try trace(L, "spans").json["spans"] ?? .array([]))
+            try LuaSupport.push(L, json: try trace(L, "spans").json["spans"] ?? .array([]))
             return 1
         }
     }
@@ -223,14 +223,14 @@ public enum LuaTracing {
 
     static let list: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: try store(L, "list").listJSON())
+            try LuaSupport.push(L, json: try store(L, "list").listJSON())
             return 1
         }
     }
 
     static let ids: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            LuaSupport.push(L, json: .array(try store(L, "ids").list().templates.map { .string($0.id) }))
+            try LuaSupport.push(L, json: .array(try store(L, "ids").list().templates.map { .string($0.id) }))
             return 1
         }
     }
@@ -238,7 +238,7 @@ public enum LuaTracing {
     static let get: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
             let s = try store(L, "get")
-            LuaSupport.push(L, json: try s.template(try LuaSupport.checkString(L, 2, "get")).json)
+            try LuaSupport.push(L, json: try s.template(try LuaSupport.checkString(L, 2, "get")).json)
             return 1
         }
     }
