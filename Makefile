@@ -173,7 +173,8 @@ test-fuzz-replay: build
 
 asan-build: deps
 	$(SWIFT) build $(ASAN_FLAGS) --product syslab
-	$(SWIFT) build $(ASAN_FLAGS) --product syslab-lua
+	$(SAN_CC) $(SAN_CFLAGS) -ISources/CLuaShim/include $$(pkg-config --cflags lua5.4) \
+	  Sources/SyslabLuaCLI/main.c Sources/CLuaShim/shim.c $$(pkg-config --libs lua5.4) -ldl -o $(ASAN_DEBUG)/syslab-lua
 
 test-asan: asan-build
 	@mkdir -p $(ASAN_SCRATCH)/ctests
