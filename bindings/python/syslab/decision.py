@@ -111,7 +111,7 @@ class Decider:
     decision, no JSON, and no allocation inside the library once a request
     shape has been seen. Safe to share between threads (each thread gets its
     own result buffer). Pass route templates ("/orders/{id}"), not raw paths:
-    each distinct (route, method, component, tags) is prepared once and kept.
+    each distinct request is prepared once and kept (up to 4096 of them).
     `component` and `tags` given here are the defaults for every call."""
 
     def __init__(self, registry: Registry, capacity: int = DECIDE_CAPACITY, component: str = "",
@@ -124,35 +124,31 @@ class Decider:
         self._tags = tuple(tags)
         self._local = threading.local()
         self._names: dict[int, str] = {}
-        self._requests: dict[tuple, _Request] = {}  # (route, method, component, tags) -> request
-        self._by_route: dict[tuple, _Request] = {}  # (route, method) -> request with the defaults
+        self._requests: dict[tuple, _Request] = {}  # (route, method) -> request, prepared once
+        self._others: dict[tuple, Decider] = {}  # (component, tags) -> decider, for calls naming others
         self._handle = ctypes.c_void_p(registry.handle)  # checked against registry.close() on every call
 
     def __call__(self, route: str = "", method: str = "", component: Optional[str] = None,
                  tags: Optional[Iterable[str]] = None) -> list[Effect]:
-        key = (route, method, self._component if component is None else component,
-               self._tags if tags is None else tuple(tags))
-        request = self._requests.get(key)
-        if request is None:
-            request = self._prepare(key, *key)
-        return self._run(request)
+        component = self._component if component is None else component
+        tags = self._tags if tags is None else tuple(tags)
+        if component == self._component and tags == self._tags:
+            return self.route(route, method)
+        other = self._others.get((component, tags))
+        if other is None:  # one decider per (component, tags), sharing this one's registry
+            other = Decider(self._registry, self._capacity, component, tags)
+            if len(self._others) < _REQUEST_CACHE_LIMIT:
+                self._others[(component, tags)] = other
+        return other.route(route, method)
 
     def route(self, route: str, method: str) -> list[Effect]:
         """A decision with this decider's component and tags: the per-request
         call of the middleware, kept as short as it can be."""
-        request = self._by_route.get((route, method))
+        request = self._requests.get((route, method))
         if request is None:
-            request = self._prepare((route, method), route, method, self._component, self._tags)
-        return self._run(request)
-
-    def _prepare(self, key: tuple, route: str, method: str, component: str, tags: tuple) -> _Request:
-        request = _Request(route, method, component, tags)
-        cache = self._requests if len(key) == 4 else self._by_route
-        if len(cache) < _REQUEST_CACHE_LIMIT:
-            cache[key] = request
-        return request
-
-    def _run(self, request: _Request) -> list[Effect]:
+            request = _Request(route, method, self._component, self._tags)
+            if len(self._requests) < _REQUEST_CACHE_LIMIT:
+                self._requests[(route, method)] = request
         if self._registry._handle is None:
             raise ValueError("the registry is closed")
         try:

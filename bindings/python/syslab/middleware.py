@@ -29,6 +29,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from ._native import SyslabError
 from .decision import Decider, Effect
 from .registry import Registry
 
@@ -204,6 +205,13 @@ class _Injector:
             self.fanout.schedule(plan.fanout)
 
 
+def _decision_failed(error: SyslabError) -> list:
+    # A scenario that fails (a Lua error, say) must not take the service down:
+    # the request is served untouched and the failure logged.
+    _log.error("syslab decision failed, request served without effects: %s", error)
+    return []
+
+
 def _uvicorn_transport(send: Callable) -> Any:
     """The asyncio transport behind uvicorn's `send` (a bound method of its
     request-response cycle), or None under other servers."""
@@ -238,7 +246,10 @@ class ASGIMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        effects = self._decide(path if self._route_of is None else self._route_of(path), scope["method"])
+        try:
+            effects = self._decide(path if self._route_of is None else self._route_of(path), scope["method"])
+        except SyslabError as error:
+            effects = _decision_failed(error)
         if not effects:
             await self.app(scope, receive, send)
             return
@@ -376,8 +387,11 @@ class WSGIMiddleware:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        effects = self._decide(path if self._route_of is None else self._route_of(path),
-                               environ.get("REQUEST_METHOD", ""))
+        try:
+            effects = self._decide(path if self._route_of is None else self._route_of(path),
+                                   environ.get("REQUEST_METHOD", ""))
+        except SyslabError as error:
+            effects = _decision_failed(error)
         if not effects:
             return self.app(environ, start_response)
         environ["syslab.effects"] = effects

@@ -124,3 +124,12 @@ def test_fanout_runs_its_work_off_the_request_path(registry):
     while fanout.backlog > 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert fanout.backlog == 0 and fanout.done >= 0.19
+
+
+def test_a_failing_scenario_is_logged_and_the_request_served(client, registry, caplog):
+    registry.load_lua_string('registry:define{name = "broken", apply = function() error("boom") end}')
+    registry.enable("broken")
+    with caplog.at_level("ERROR", logger="syslab.middleware"):
+        response = client.get("/api/orders")
+    assert response.status_code == 200 and response.text == "0123456789" * 10
+    assert "syslab decision failed" in caplog.text and "boom" in caplog.text
