@@ -17,11 +17,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+PACKAGE = HERE.parents[1] / "bindings" / "python"  # the in-tree syslab, unless PYTHONPATH has another first
 SERVERS = {
     "uvicorn": lambda app, port: ["-m", "uvicorn", f"app:asgi_{app}", "--host", "127.0.0.1", "--port", str(port),
                                   "--workers", "1", "--log-level", "warning", "--no-access-log"],
@@ -42,9 +44,11 @@ def free_port() -> int:
 
 def start(server: str, app: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    paths = [str(HERE)] + [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [str(PACKAGE)]))
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable] + SERVERS[server](app, port), cwd=HERE, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api/orders"
     deadline = time.monotonic() + 20
     while True:
@@ -54,7 +58,8 @@ def start(server: str, app: str) -> tuple[subprocess.Popen, str]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                sys.exit(f"{server} ({app}) did not start")
+                log.seek(0)
+                sys.exit(f"{server} ({app}) did not start:\n{log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.1)
 
 
