@@ -6,6 +6,12 @@ wrapped, ...) so drift on the machine hits both alike, and the ratio reported
 is the median over rounds of wrapped / bare within a round. The target: the
 wrapped app keeps at least 97% of the bare app's requests per second.
 
+On a shared or small machine wall-clock rates swing with other load, so the
+server's own CPU time per request (user + system, read from /proc for the
+server and its workers) is printed too: bare CPU/request over wrapped
+CPU/request is the throughput ratio a CPU-bound server would reach, and other
+processes barely move it.
+
     bench/middleware/throughput.py [--rounds 3] [--duration 10] [--connections 32]
 """
 
@@ -63,15 +69,34 @@ def start(server: str, app: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and its descendants (gunicorn's workers)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        parents[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    family, total = {pid}, 0
+    for process in sorted(parents):  # children have larger pids than their parents here
+        parent, ticks = parents[process]
+        if process in family or parent in family:
+            family.add(process)
+            total += ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, duration: int, connections: int) -> tuple[float, str]:
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = re.search(r"99%\s+(\S+)", out).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
     if errors:
         sys.exit(f"wrk reported errors against {url}:\n{out}")
-    return rate, p99
+    return rate, p99, requests
 
 
 def main() -> int:
@@ -85,18 +110,24 @@ def main() -> int:
         sys.exit("wrk is not installed (apt-get install wrk)")
     print(f"wrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} interleaved rounds, nothing enabled; "
           "target: wrapped >= 97% of bare")
-    print(f"{'server':10} {'bare req/s':>11} {'wrapped req/s':>14} {'ratio':>7} {'bare p99':>9} {'wrapped p99':>12} (last round)  rounds (bare/wrapped)")
+    print(f"{'server':13} {'bare req/s':>11} {'wrapped req/s':>14} {'ratio':>7} {'bare CPU us/req':>13} "
+          f"{'wrapped CPU us/req':>16} {'CPU ratio':>10} {'bare p99':>9} {'wrapped p99':>12}  rounds (bare/wrapped req/s)")
     worst = float("inf")
     for server in args.servers.split(","):
         processes = {app: start(server, app) for app in ("bare", "wrapped")}
         try:
             rates = {"bare": [], "wrapped": []}
+            cpu = {"bare": [0.0, 0], "wrapped": [0.0, 0]}  # CPU seconds, requests
             p99 = {}
             for app in ("bare", "wrapped"):  # warm-up
                 wrk(processes[app][1], 2, args.connections)
             for _ in range(args.rounds):
                 for app in ("bare", "wrapped"):
-                    rate, p99[app] = wrk(processes[app][1], args.duration, args.connections)
+                    pid = processes[app][0].pid
+                    before = cpu_seconds(pid)
+                    rate, p99[app], requests = wrk(processes[app][1], args.duration, args.connections)
+                    cpu[app][0] += cpu_seconds(pid) - before
+                    cpu[app][1] += requests
                     rates[app].append(rate)
         finally:
             for process, _ in processes.values():
@@ -105,9 +136,10 @@ def main() -> int:
         bare, wrapped = statistics.mean(rates["bare"]), statistics.mean(rates["wrapped"])
         ratio = statistics.median(w / b for b, w in zip(rates["bare"], rates["wrapped"]))
         worst = min(worst, ratio)
+        cpu_bare, cpu_wrapped = (cpu[app][0] / cpu[app][1] * 1e6 for app in ("bare", "wrapped"))
         rounds = " ".join(f"{b:.0f}/{w:.0f}" for b, w in zip(rates["bare"], rates["wrapped"]))
-        print(f"{server:10} {bare:11.0f} {wrapped:14.0f} {ratio:7.1%} {p99['bare']:>9} {p99['wrapped']:>12}               {rounds}",
-              flush=True)
+        print(f"{server:13} {bare:11.0f} {wrapped:14.0f} {ratio:7.1%} {cpu_bare:13.1f} {cpu_wrapped:16.1f} "
+              f"{cpu_bare / cpu_wrapped:10.1%} {p99['bare']:>9} {p99['wrapped']:>12}  {rounds}", flush=True)
     return 0 if worst >= 0.97 else 1
 
 
