@@ -133,3 +133,12 @@ def test_a_failing_scenario_is_logged_and_the_request_served(client, registry, c
         response = client.get("/api/orders")
     assert response.status_code == 200 and response.text == "0123456789" * 10
     assert "syslab decision failed" in caplog.text and "boom" in caplog.text
+
+
+def test_drop_falls_back_to_502_where_the_connection_cannot_be_closed(client, registry):
+    # The test client is no uvicorn: there is no transport to close.
+    registry.load_lua_string('registry:define{name = "drop-it", apply = function() return {kind = "drop", status = 499} end}')
+    registry.enable("drop-it")
+    response = client.get("/api/orders")
+    assert response.status_code == 502 and response.json() == {"error": "injected drop", "scenario": "drop-it"}
+    assert "connection" not in response.headers
