@@ -9,8 +9,9 @@ wrapped app keeps at least 97% of the bare app's requests per second.
 On a shared or small machine wall-clock rates swing with other load, so the
 server's own CPU time per request (user + system, read from /proc for the
 server and its workers) is printed too: bare CPU/request over wrapped
-CPU/request is the throughput ratio a CPU-bound server would reach, and other
-processes barely move it.
+CPU/request is the throughput ratio a CPU-bound server would reach. It moves
+less with other load than the rates do, but still moves (shared caches, kernel
+time in the network stack).
 
     bench/middleware/throughput.py [--rounds 3] [--duration 10] [--connections 32]
 """
