@@ -19,7 +19,7 @@ LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
 .PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme \
-        test-lua-official snapshot docs check-docs install bench clean
+        test-lua-official snapshot docs check-docs install bench clean wheel test-wheel
 
 all: build
 
@@ -47,7 +47,8 @@ demo: build
 quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
-test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install
+test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
+      test-fuzz-replay test-asan
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -113,6 +114,15 @@ test-install: build
 	  .build/install-test/example | grep -q "effects for GET /api/orders" && \
 	  LUA_CPATH=".build/install-test/lib/lua/5.4/?.so" lua5.4 -e 'assert(require("syslab").registry())' && \
 	  echo "make install: pkg-config build, ldd and the Lua module link: ok"
+
+# The Python wheel: dist/syslab-<version>-py3-none-<platform>.whl, with libsyslab.so and
+# the liblua it links inside (staged under .build/wheel). test-wheel installs it into a
+# fresh venv and runs README's Python example there, with no environment variables.
+wheel: build
+	@PYTHON=$(PYTHON) bindings/python/build_wheel.sh $(CURDIR)/$(LIB)
+
+test-wheel: wheel
+	@PYTHON=$(PYTHON) bindings/python/check_wheel.sh
 
 snapshot: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py --write

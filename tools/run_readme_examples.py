@@ -2,8 +2,11 @@
 """Runs every ```c, ```lua and ```python example in README.md so the examples
 cannot rot. Each block must run and exit 0; a block may state its expected
 output in a trailing comment line `-- expect: TEXT` / `# expect: TEXT` /
-`// expect: TEXT` (TEXT must appear in stdout)."""
+`// expect: TEXT` (TEXT must appear in stdout).
+With --installed-python EXE, only the Python examples run, under EXE with the
+syslab installed there (no PYTHONPATH, SYSLAB_LIBRARY or LD_LIBRARY_PATH)."""
 
+import argparse
 import os
 import re
 import subprocess
@@ -18,7 +21,15 @@ blocks = re.findall(r"```(c|lua|python)\n(.*?)```", readme, flags=re.S)
 if not blocks:
     sys.exit("README.md has no c/lua/python examples")
 
+parser = argparse.ArgumentParser()
+parser.add_argument("--installed-python", metavar="EXE")
+args = parser.parse_args()
+python = sys.executable
 env = dict(os.environ, PYTHONPATH=str(root / "bindings" / "python"), SYSLAB_LIBRARY=str(build / "libsyslab.so"))
+if args.installed_python:
+    python = args.installed_python
+    blocks = [b for b in blocks if b[0] == "python"]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SYSLAB_LIBRARY", "LD_LIBRARY_PATH")}
 failures = 0
 with tempfile.TemporaryDirectory() as tmp:
     for number, (language, code) in enumerate(blocks, 1):
@@ -33,7 +44,7 @@ with tempfile.TemporaryDirectory() as tmp:
         elif language == "lua":
             command = [str(build / "syslab-lua"), str(source)]
         else:
-            command = [sys.executable, str(source)]
+            command = [python, str(source)]
         result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=300)
         expected = re.findall(r"(?:--|#|//) expect: (.*)", code)
         missing = [e for e in expected if e.strip() not in result.stdout]

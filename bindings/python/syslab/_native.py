@@ -8,18 +8,26 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
-_REPO_ROOT = Path(__file__).resolve().parents[3]
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE_DIR.parents[2]  # the repository, when running from the source tree
 
 
 def _candidates() -> list[str]:
+    """Where libsyslab.so is looked for: SYSLAB_LIBRARY alone when set; else the
+    copy inside the installed wheel; else, in the source tree, the build output;
+    else the system loader path."""
     explicit = os.environ.get("SYSLAB_LIBRARY")
     if explicit:
         return [explicit]
     found = []
-    for build in ("release", "debug"):
-        path = _REPO_ROOT / ".build" / build / "libsyslab.so"
-        if path.exists():
-            found.append(str(path))
+    bundled = _PACKAGE_DIR / "libsyslab.so"  # the wheel's; its RPATH finds the bundled liblua
+    if bundled.exists():
+        found.append(str(bundled))
+    if (_REPO_ROOT / "Include" / "syslab.h").exists():
+        for build in ("release", "debug"):
+            path = _REPO_ROOT / ".build" / build / "libsyslab.so"
+            if path.exists():
+                found.append(str(path))
     found.append("libsyslab.so")
     return found
 

@@ -2,160 +2,483 @@
 
 `ASGIMiddleware` and `WSGIMiddleware` ask the registry, for every request,
 which effects apply to it (by route, method, component and tags) and apply
-them the way docs/effects.md describes for host services:
+them as docs/effects.md ("The Python middleware") describes: waits first,
+then the first terminal effect (error, throttle, drop, hang, timeout,
+disk_full), then what shapes the response (truncate, bandwidth, stale_read).
+Data effects the middleware cannot apply itself (cache_miss, clock_offset,
+lost_write, ...) reach the application as `scope["syslab.effects"]` (ASGI) or
+`environ["syslab.effects"]` (WSGI), a list of `syslab.Effect`.
 
-    delay, lock_wait, cpu_burn  wait `seconds` before handling the request
-    error                       answer `status` without calling the app
-    throttle                    answer `status` with `Retry-After: seconds`
-    timeout, hang               wait `seconds`, then answer 504
-    drop                        answer 502 without calling the app (the closest a
-                                portable middleware gets to closing the socket)
-    truncate                    send only `amount` (0..1) of the response body
-    bandwidth                   send the body at `amount` bytes per second
-    others                      listed in the `x-syslab-effects` response header
-                                for the app to act on (cache_miss, stale_read, ...)
+A response that had effects carries `x-syslab-effects: scenario:kind,...`.
+With nothing to apply the request goes straight to the app: one ctypes call
+and a dictionary look-up per request, no header, no wrapping.
 
-Every response carries `x-syslab-effects` naming what was applied.
-Decisions go through the fixed-layout decision API (`syslab.decision.Decider`).
-Requests are matched by their path; pass `route_of` to map a request to its
+Requests are matched by their path; pass `route_of` to map a path to its
 route template ("/orders/{id}") when paths carry identifiers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import contextlib
+import errno
 import json
+import logging
+import socket
+import threading
 import time
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .decision import Decider
+from ._native import SyslabError
+from .decision import Decider, Effect
 from .registry import Registry
 
-_WAITS = {"delay", "lock_wait", "cpu_burn"}
-_STALLS = {"timeout", "hang"}
+_log = logging.getLogger("syslab.middleware")
+
+_WAITS = {"delay", "lock_wait", "queue_wait", "retry"}  # `seconds` each, added up
+_TERMINAL = {"error", "throttle", "drop", "hang", "timeout", "disk_full"}
+_STALLS = {"hang", "timeout", "drop"}  # wait their own `seconds` before answering (or closing)
+_PACE_STEP = 0.05  # bandwidth: one chunk every 50 ms
+_FANOUT_BACKLOG_LIMIT = 10.0  # seconds of fanout CPU work queued at most; more is skipped
+
+
+def burn_cpu(seconds: float) -> None:
+    """Keeps the calling thread busy for `seconds` of wall time (cpu_burn, fanout)."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        pass
 
 
 class _Plan:
-    """What to do to one request, computed from its effects."""
+    """What to do to one request, computed from its effects (docs/effects.md, "Applying a decision")."""
 
-    def __init__(self, effects: list[dict]):
+    def __init__(self, effects: list[Effect]):
         self.effects = effects
-        self.wait = sum(e["seconds"] for e in effects if e["kind"] in _WAITS)
-        self.response: Optional[tuple[int, list[tuple[str, str]], bytes]] = None
+        self.wait = 0.0
+        self.cpu = 0.0
+        self.terminal: Optional[Effect] = None
         self.truncate: Optional[float] = None
         self.bandwidth: Optional[float] = None
+        self.age: Optional[float] = None
+        self.capacity: Optional[float] = None
+        self.retain: list[tuple[str, int]] = []
+        self.fanout = 0.0
         for e in effects:
-            kind = e["kind"]
-            if self.response is None and kind == "error":
-                self.response = (e["status"] or 500, [], self._body(e, "injected error"))
-            elif self.response is None and kind == "throttle":
-                retry_after = str(max(0, int(round(e["seconds"]))))
-                self.response = (e["status"] or 429, [("retry-after", retry_after)], self._body(e, "injected throttle"))
-            elif self.response is None and kind in _STALLS:
-                self.wait += e["seconds"]
-                self.response = (504, [], self._body(e, f"injected {kind}"))
-            elif self.response is None and kind == "drop":
-                self.response = (502, [("connection", "close")], self._body(e, "injected drop"))
+            kind = e.kind
+            if kind in _WAITS:
+                self.wait += e.seconds
+            elif kind == "extra_queries":  # no database to query: sleep amount x seconds
+                self.wait += e.amount * e.seconds
+            elif kind == "cpu_burn":
+                self.cpu += e.seconds
+            elif kind in _TERMINAL:
+                if self.terminal is None:
+                    self.terminal = e
             elif kind == "truncate":
-                self.truncate = min(self.truncate if self.truncate is not None else 1.0, max(0.0, e["amount"]))
-            elif kind == "bandwidth" and e["amount"] > 0:
-                self.bandwidth = min(self.bandwidth or float("inf"), e["amount"])
+                self.truncate = min(1.0 if self.truncate is None else self.truncate, max(0.0, e.amount))
+            elif kind == "bandwidth" and e.amount > 0:
+                self.bandwidth = min(self.bandwidth or float("inf"), e.amount)
+            elif kind == "stale_read":
+                self.age = max(self.age or 0.0, e.seconds)
+            elif kind == "capacity":
+                self.capacity = min(1.0 if self.capacity is None else self.capacity, max(0.0, e.amount))
+            elif kind == "memory_retention" and e.amount > 0:
+                self.retain.append((e.scenario, int(e.amount)))
+            elif kind == "fanout":
+                self.fanout += e.amount * e.seconds
+        self.header = ",".join(f"{e.scenario}:{e.kind}" for e in effects)
 
-    @staticmethod
-    def _body(effect: dict, message: str) -> bytes:
-        return json.dumps({"error": message, "scenario": effect["scenario"]}).encode()
+    def answer(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The response of the terminal effect: status, extra headers, JSON body."""
+        e = self.terminal
+        assert e is not None
+        headers: list[tuple[str, str]] = []
+        if e.kind == "throttle":
+            status = e.status or 429
+            headers.append(("retry-after", str(max(0, int(round(e.seconds))))))
+        elif e.kind in ("hang", "timeout"):
+            status = 504
+        elif e.kind == "disk_full":
+            status = e.status or 507
+        elif e.kind == "drop":  # fallback where the server does not let us close the connection
+            status = 502
+        else:
+            status = e.status or 500
+        body = json.dumps({"error": f"injected {e.kind}", "scenario": e.scenario}).encode()
+        return status, headers, body
+
+
+def _pool_limit(fraction: float, pool_size: int) -> int:
+    return max(1, int(fraction * pool_size))
+
+
+class _Retention:
+    """memory_retention: bytes kept per scenario until the scenario is no longer
+    enabled, which a daemon thread checks once a second while anything is kept."""
+
+    def __init__(self, registry: Registry):
+        self._registry = registry
+        self._kept: dict[str, list[bytes]] = {}
+        self._lock = threading.Lock()
+        self._watching = False
+
+    def keep(self, scenario: str, size: int) -> None:
+        block = b"\xa5" * size  # written, so the pages are really resident
+        with self._lock:
+            self._kept.setdefault(scenario, []).append(block)
+            if not self._watching:
+                self._watching = True
+                threading.Thread(target=self._watch, name="syslab-retention", daemon=True).start()
 
     @property
-    def header(self) -> str:
-        return ",".join(f"{e['scenario']}:{e['kind']}" for e in self.effects)
+    def kept_bytes(self) -> int:
+        with self._lock:
+            return sum(len(b) for blocks in self._kept.values() for b in blocks)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                enabled = set(self._registry.enabled())
+            except ValueError:  # the registry was closed
+                enabled = set()
+            with self._lock:
+                for name in [n for n in self._kept if n not in enabled]:
+                    del self._kept[name]
+                if not self._kept:
+                    self._watching = False
+                    return
+
+
+class _Fanout:
+    """fanout: `amount x seconds` of CPU work run off the request path, on one
+    background thread; at most _FANOUT_BACKLOG_LIMIT seconds are queued."""
+
+    def __init__(self):
+        self._lock = threading.Condition()
+        self._backlog = 0.0
+        self._running = False
+        self.done = 0.0  # seconds of work run so far
+
+    @property
+    def backlog(self) -> float:
+        with self._lock:
+            return self._backlog
+
+    def schedule(self, seconds: float) -> None:
+        with self._lock:
+            self._backlog = min(_FANOUT_BACKLOG_LIMIT, self._backlog + seconds)
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._work, name="syslab-fanout", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                step = min(self._backlog, 0.01)
+                self._backlog -= step
+                if step <= 0:
+                    self._running = False
+                    return
+            burn_cpu(step)
+            self.done += step
 
 
 class _Injector:
-    """What both middlewares share: the decider and the request's route."""
+    """What both middlewares share: the decider, the route mapping, and the
+    state effects keep across requests (capacity, retained memory, fanout)."""
 
     def __init__(self, registry: Registry, component: str, tags: Iterable[str],
-                 route_of: Optional[Callable[[str], str]]):
-        self.decide = Decider(registry)
-        self.component = component
-        self.tags = list(tags)
-        self.route_of = route_of or (lambda path: path)
+                 route_of: Optional[Callable[[str], str]], pool_size: int):
+        if pool_size < 1:
+            raise ValueError("pool_size must be at least 1")
+        self.decide = Decider(registry, component=component, tags=tags)
+        self.route_of = route_of
+        self.pool_size = pool_size
+        self.retention = _Retention(registry)
+        self.fanout = _Fanout()
 
-    def plan(self, path: str, method: str) -> _Plan:
-        effects = self.decide(self.route_of(path), method, component=self.component, tags=self.tags)
-        return _Plan([dataclasses.asdict(e) for e in effects])
+    def start_background(self, plan: _Plan) -> None:
+        for scenario, size in plan.retain:
+            self.retention.keep(scenario, size)
+        if plan.fanout > 0:
+            self.fanout.schedule(plan.fanout)
+
+
+def _decision_failed(error: SyslabError) -> list:
+    # A scenario that fails (a Lua error, say) must not take the service down:
+    # the request is served untouched and the failure logged.
+    _log.error("syslab decision failed, request served without effects: %s", error)
+    return []
+
+
+def _uvicorn_transport(send: Callable) -> Any:
+    """The asyncio transport behind uvicorn's `send` (a bound method of its
+    request-response cycle), or None under other servers."""
+    owner = getattr(send, "__self__", None)
+    transport = getattr(owner, "transport", None)
+    return transport if isinstance(transport, asyncio.BaseTransport) else None
+
+
+async def _close_transport(transport: asyncio.BaseTransport) -> None:
+    transport.close()
+    # Let connection_lost run, so the server sees a disconnect rather than an
+    # app that returned without answering (which it would answer with a 500).
+    await asyncio.sleep(0)
 
 
 class ASGIMiddleware:
-    """ASGI middleware: `app = ASGIMiddleware(app, registry, component="backend")`."""
+    """ASGI middleware: `app = ASGIMiddleware(app, registry, component="backend")`.
+    `pool_size` is the normal number of concurrent requests a `capacity`
+    effect shrinks."""
 
     def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = (),
-                 route_of: Optional[Callable[[str], str]] = None):
+                 route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10):
         self.app = app
-        self.injector = _Injector(registry, component, tags, route_of)
+        self.injector = _Injector(registry, component, tags, route_of, pool_size)
+        self._decide = self.injector.decide.route
+        self._route_of = route_of
+        self._busy = 0
+        self._capacity_changed: Optional[asyncio.Condition] = None
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        plan = self.injector.plan(scope.get("path", ""), scope.get("method", ""))
+        path = scope["path"]
+        try:
+            effects = self._decide(path if self._route_of is None else self._route_of(path), scope["method"])
+        except SyslabError as error:
+            effects = _decision_failed(error)
+        if not effects:
+            await self.app(scope, receive, send)
+            return
+        await self._inject(_Plan(effects), dict(scope, **{"syslab.effects": effects}), receive, send)
+
+    async def _inject(self, plan: _Plan, scope: dict, receive: Callable, send: Callable) -> None:
+        self.injector.start_background(plan)
+        if plan.cpu > 0:  # on a worker thread: the event loop keeps serving others
+            await asyncio.get_running_loop().run_in_executor(None, burn_cpu, plan.cpu)
         if plan.wait > 0:
             await asyncio.sleep(plan.wait)
         header = (b"x-syslab-effects", plan.header.encode())
-        if plan.response is not None:
-            status, headers, body = plan.response
-            raw = [(k.encode(), v.encode()) for k, v in headers]
-            raw += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), header]
-            await send({"type": "http.response.start", "status": status, "headers": raw})
-            await send({"type": "http.response.body", "body": body})
+        if plan.terminal is not None:
+            await self._answer(plan, send, header)
             return
+        shaped = self._shaped_send(plan, send, header) if (plan.truncate is not None or plan.bandwidth) else \
+            self._headed_send(plan, send, header)
+        if plan.capacity is None:
+            await self.app(scope, receive, shaped)
+            return
+        async with self._pool_slot(_pool_limit(plan.capacity, self.injector.pool_size)):
+            await self.app(scope, receive, shaped)
 
-        async def shaped_send(message: dict) -> None:
+    async def _answer(self, plan: _Plan, send: Callable, header: tuple) -> None:
+        effect = plan.terminal
+        if effect.kind in _STALLS and effect.seconds > 0:
+            await asyncio.sleep(effect.seconds)
+        if effect.kind == "drop":
+            _log.info("dropped a request for %s (status %s)", effect.scenario, effect.status or "-")
+            transport = _uvicorn_transport(send)
+            if transport is not None:
+                await _close_transport(transport)
+                return
+        status, extra, body = plan.answer()
+        headers = [(k.encode(), v.encode()) for k, v in extra]
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), header]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    @staticmethod
+    def _extra_headers(plan: _Plan, header: tuple) -> list:
+        extra = [header]
+        if plan.age is not None:
+            extra.append((b"age", str(int(plan.age)).encode()))
+        return extra
+
+    def _headed_send(self, plan: _Plan, send: Callable, header: tuple) -> Callable:
+        extra = self._extra_headers(plan, header)
+
+        async def headed_send(message: dict) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"
-                           or plan.truncate is None]
-                message = dict(message, headers=headers + [header])
-            elif message["type"] == "http.response.body":
-                body = message.get("body", b"")
-                if plan.truncate is not None:
-                    body = body[: int(len(body) * plan.truncate)]
-                    message = dict(message, body=body)
-                if plan.bandwidth:
-                    await asyncio.sleep(len(body) / plan.bandwidth)
+                message = dict(message, headers=list(message.get("headers", ())) + extra)
             await send(message)
 
-        await self.app(scope, receive, shaped_send)
+        return headed_send
+
+    def _shaped_send(self, plan: _Plan, send: Callable, header: tuple) -> Callable:
+        """Truncates and/or paces the body. Truncation keeps the declared
+        Content-Length and closes the connection where the server lets us
+        (uvicorn); elsewhere it drops Content-Length and ends the body early."""
+        extra = self._extra_headers(plan, header)
+        transport = _uvicorn_transport(send) if plan.truncate is not None else None
+        held: list[bytes] = []
+        closed = False
+
+        async def paced(body: bytes, more_body: bool) -> None:
+            if not plan.bandwidth or not body:
+                await send({"type": "http.response.body", "body": body, "more_body": more_body})
+                return
+            step = max(1, int(plan.bandwidth * _PACE_STEP))
+            for start in range(0, len(body), step):
+                piece = body[start:start + step]
+                await asyncio.sleep(len(piece) / plan.bandwidth)
+                await send({"type": "http.response.body", "body": piece,
+                            "more_body": more_body or start + step < len(body)})
+
+        async def shaped_send(message: dict) -> None:
+            nonlocal closed
+            if closed:
+                return
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if plan.truncate is not None and transport is None:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+                await send(dict(message, headers=headers + extra))
+            elif message["type"] == "http.response.body":
+                if plan.truncate is None:
+                    await paced(message.get("body", b""), message.get("more_body", False))
+                    return
+                held.append(message.get("body", b""))  # truncation needs the whole body's length
+                if message.get("more_body", False):
+                    return
+                body = b"".join(held)
+                body = body[: int(len(body) * plan.truncate)]
+                if transport is None:
+                    await paced(body, False)
+                else:
+                    await paced(body, True)
+                    closed = True
+                    await _close_transport(transport)
+            else:
+                await send(message)
+
+        return shaped_send
+
+    @contextlib.asynccontextmanager
+    async def _pool_slot(self, limit: int):
+        if self._capacity_changed is None:
+            self._capacity_changed = asyncio.Condition()
+        changed = self._capacity_changed
+        async with changed:
+            await changed.wait_for(lambda: self._busy < limit)
+            self._busy += 1
+        try:
+            yield
+        finally:
+            async with changed:
+                self._busy -= 1
+                changed.notify_all()
 
 
 class WSGIMiddleware:
-    """WSGI middleware: `app = WSGIMiddleware(app, registry, component="backend")`."""
+    """WSGI middleware: `app = WSGIMiddleware(app, registry, component="backend")`.
+    `pool_size` is the normal number of concurrent requests a `capacity`
+    effect shrinks."""
 
     def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = (),
-                 route_of: Optional[Callable[[str], str]] = None):
+                 route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10):
         self.app = app
-        self.injector = _Injector(registry, component, tags, route_of)
+        self.injector = _Injector(registry, component, tags, route_of, pool_size)
+        self._decide = self.injector.decide.route
+        self._route_of = route_of
+        self._busy = 0
+        self._capacity_changed = threading.Condition()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        plan = self.injector.plan(environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", ""))
+        path = environ.get("PATH_INFO", "")
+        try:
+            effects = self._decide(path if self._route_of is None else self._route_of(path),
+                                   environ.get("REQUEST_METHOD", ""))
+        except SyslabError as error:
+            effects = _decision_failed(error)
+        if not effects:
+            return self.app(environ, start_response)
+        environ["syslab.effects"] = effects
+        return self._inject(_Plan(effects), environ, start_response)
+
+    def _inject(self, plan: _Plan, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        self.injector.start_background(plan)
+        if plan.cpu > 0:
+            burn_cpu(plan.cpu)
         if plan.wait > 0:
             time.sleep(plan.wait)
         header = ("X-Syslab-Effects", plan.header)
-        if plan.response is not None:
-            status, headers, body = plan.response
-            start_response(f"{status} Injected", headers + [("Content-Type", "application/json"), header])
-            return [body]
+        if plan.terminal is not None:
+            return self._answer(plan, environ, start_response, header)
+        extra = [header] + ([("Age", str(int(plan.age)))] if plan.age is not None else [])
+        # Truncation keeps the declared Content-Length where the server then
+        # closes the connection: gunicorn (we shut its socket), waitress (it
+        # closes after too few bytes). Elsewhere the length is dropped.
+        sock = environ.get("gunicorn.socket")
+        keeps_length = sock is not None or environ.get("SERVER_SOFTWARE", "").startswith("waitress")
 
         def shaped_start(status: str, headers: list, exc_info: Any = None) -> Any:
-            if plan.truncate is not None:
+            if plan.truncate is not None and not keeps_length:
                 headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-            return start_response(status, headers + [header], exc_info)
+            return start_response(status, list(headers) + extra, exc_info)
 
-        chunks = self.app(environ, shaped_start)
-        if plan.truncate is None and not plan.bandwidth:
-            return chunks
-        body = b"".join(chunks)
+        if plan.capacity is None:
+            chunks = self.app(environ, shaped_start)
+            if plan.truncate is None and not plan.bandwidth:
+                return chunks
+            body = _drain(chunks)
+        else:
+            with self._pool_slot(_pool_limit(plan.capacity, self.injector.pool_size)):
+                body = _drain(self.app(environ, shaped_start))
         if plan.truncate is not None:
             body = body[: int(len(body) * plan.truncate)]
-        if plan.bandwidth:
-            time.sleep(len(body) / plan.bandwidth)
+        return self._paced(body, plan.bandwidth, sock if plan.truncate is not None else None)
+
+    @staticmethod
+    def _paced(body: bytes, rate: Optional[float], sock: Optional[socket.socket]) -> Iterator[bytes]:
+        if not rate or not body:
+            yield body
+        else:
+            step = max(1, int(rate * _PACE_STEP))
+            for start in range(0, len(body), step):
+                piece = body[start:start + step]
+                time.sleep(len(piece) / rate)
+                yield piece
+        if sock is not None:  # truncated under gunicorn: the rest never comes
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def _answer(self, plan: _Plan, environ: dict, start_response: Callable, header: tuple) -> Iterable[bytes]:
+        effect = plan.terminal
+        if effect.kind in _STALLS and effect.seconds > 0:
+            time.sleep(effect.seconds)
+        if effect.kind == "drop":
+            _log.info("dropped a request for %s (status %s)", effect.scenario, effect.status or "-")
+            sock = environ.get("gunicorn.socket")
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+                # gunicorn's workers treat EPIPE as a client that went away: no
+                # response, no error log.
+                raise BrokenPipeError(errno.EPIPE, "connection dropped by syslab")
+        # A WSGI app may not send `Connection: close` (PEP 3333 hop-by-hop
+        # headers; waitress rejects it): elsewhere a drop answers 502.
+        status, extra, body = plan.answer()
+        start_response(f"{status} Injected", extra + [("Content-Type", "application/json"),
+                                                      ("Content-Length", str(len(body))), header])
         return [body]
+
+    @contextlib.contextmanager
+    def _pool_slot(self, limit: int):
+        with self._capacity_changed:
+            self._capacity_changed.wait_for(lambda: self._busy < limit)
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._capacity_changed:
+                self._busy -= 1
+                self._capacity_changed.notify_all()
+
+
+def _drain(chunks: Iterable[bytes]) -> bytes:
+    try:
+        return b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()

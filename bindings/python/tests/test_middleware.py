@@ -33,7 +33,7 @@ def client(registry):
 def test_no_scenario_passes_through(client):
     response = client.get("/api/orders")
     assert response.status_code == 200 and response.text == "0123456789" * 10
-    assert response.headers["x-syslab-effects"] == ""
+    assert "x-syslab-effects" not in response.headers  # only responses that had effects carry it
 
 
 def test_error_burst_answers_the_status(client, registry):
@@ -93,3 +93,52 @@ def test_wsgi_middleware_applies_errors_and_truncation(registry):
     body = b"".join(wrapped({"PATH_INFO": "/x", "REQUEST_METHOD": "GET"}, start_response))
     assert seen["status"].startswith("502") and json.loads(body)["scenario"] == "error-burst"
     assert seen["headers"]["X-Syslab-Effects"] == "error-burst:error"
+
+
+def test_memory_retention_is_kept_until_the_scenario_is_disabled(registry):
+    registry.load_lua_string(
+        'registry:define{name = "keep-a-megabyte", apply = function() return {kind = "memory_retention", amount = 1e6} end}')
+    wrapped = WSGIMiddleware(lambda environ, start_response: [b""], registry)
+    registry.enable("keep-a-megabyte")
+    for _ in range(3):
+        wrapped({"PATH_INFO": "/x", "REQUEST_METHOD": "GET"}, lambda *a: None)
+    retention = wrapped.injector.retention
+    assert retention.kept_bytes == 3_000_000
+    registry.disable("keep-a-megabyte")
+    deadline = time.monotonic() + 5
+    while retention.kept_bytes and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert retention.kept_bytes == 0
+
+
+def test_fanout_runs_its_work_off_the_request_path(registry):
+    registry.load_lua_string(
+        'registry:define{name = "storm", apply = function() return {kind = "fanout", amount = 20, seconds = 0.01} end}')
+    wrapped = WSGIMiddleware(lambda environ, start_response: [b""], registry)
+    registry.enable("storm")
+    start = time.perf_counter()
+    wrapped({"PATH_INFO": "/x", "REQUEST_METHOD": "GET"}, lambda *a: None)
+    assert time.perf_counter() - start < 0.1  # 0.2 s of work, none of it on the request
+    fanout = wrapped.injector.fanout
+    deadline = time.monotonic() + 5
+    while fanout.backlog > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fanout.backlog == 0 and fanout.done >= 0.19
+
+
+def test_a_failing_scenario_is_logged_and_the_request_served(client, registry, caplog):
+    registry.load_lua_string('registry:define{name = "broken", apply = function() error("boom") end}')
+    registry.enable("broken")
+    with caplog.at_level("ERROR", logger="syslab.middleware"):
+        response = client.get("/api/orders")
+    assert response.status_code == 200 and response.text == "0123456789" * 10
+    assert "syslab decision failed" in caplog.text and "boom" in caplog.text
+
+
+def test_drop_falls_back_to_502_where_the_connection_cannot_be_closed(client, registry):
+    # The test client is no uvicorn: there is no transport to close.
+    registry.load_lua_string('registry:define{name = "drop-it", apply = function() return {kind = "drop", status = 499} end}')
+    registry.enable("drop-it")
+    response = client.get("/api/orders")
+    assert response.status_code == 502 and response.json() == {"error": "injected drop", "scenario": "drop-it"}
+    assert "connection" not in response.headers
