@@ -56,7 +56,9 @@ public final class RequestInterner {
         tags: UnsafePointer<UnsafePointer<CChar>?>?, tagCount: Int
     ) throws -> RequestContext {
         guard tagCount >= 0, tagCount <= RequestInterner.maximumTags else {
-            throw SyslabError.limitExceeded("a request may carry at most \(RequestInterner.maximumTags) tags, got \(tagCount)")
+            // A size_t above Int.max arrives negative: report it as the unsigned value the caller passed.
+            throw SyslabError.limitExceeded(
+                "a request may carry at most \(RequestInterner.maximumTags) tags, got \(UInt(bitPattern: tagCount))")
         }
         guard tagCount == 0 || tags != nil else {
             throw SyslabError.invalidArgument("request.tags is NULL but tag_count is \(tagCount)")

@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What one thread keeps per registry so that a decision in steady state
+/// writes only memory this thread owns: the registry's active set as of a
+/// generation, prepared for this thread (matchers, programs, borrowed
+/// references), and the thread's own random stream.
+///
+/// A thread remembers up to `capacity` registries; the least recently used
+/// is forgotten when a new one comes (its stream then starts afresh).
+final class DecisionThread {
+    static let capacity = 8
+
+    /// One active scenario as this thread runs it.
+    struct Prepared {
+        /// Borrowed: `View.snapshot` keeps it alive.
+        let entry: Unmanaged<ActiveScenario>
+        /// The activation's shared program, or this thread's copy of it.
+        let program: ScenarioProgram
+        let matcher: RequestMatcher
+        let probability: Double
+        let enabledAt: Double
+    }
+
+    /// A registry's active set prepared for this thread.
+    final class View {
+        let generation: UInt64
+        /// Keeps the entries `prepared` borrows alive.
+        let snapshot: ActiveSet
+        let prepared: [Prepared]
+        var earliestExpiry: Double { snapshot.earliestExpiry }
+
+        init(generation: UInt64, snapshot: ActiveSet) {
+            self.generation = generation
+            self.snapshot = snapshot
+            prepared = snapshot.entries.map { entry in
+                Prepared(
+                    entry: Unmanaged.passUnretained(entry), program: entry.program.forThread(),
+                    matcher: RequestMatcher(entry.targeting), probability: entry.targeting.probability,
+                    enabledAt: entry.enabledAt)
+            }
+        }
+    }
+
+    struct Slot {
+        /// `ScenarioRegistry.id`; 0 is a free slot.
+        var registry: UInt64 = 0
+        var view: View? = nil
+        var random = SeededGenerator(seed: 0)
+        var lastUsed: UInt64 = 0
+    }
+
+    // Confined to one thread, so the runtime's exclusivity checks would only cost time.
+    @exclusivity(unchecked) private var slots = [Slot](repeating: Slot(), count: DecisionThread.capacity)
+    @exclusivity(unchecked) private var clock: UInt64 = 0
+
+    /// The calling thread's instance.
+    static var current: DecisionThread {
+        if let existing = pthread_getspecific(key) {
+            return Unmanaged<DecisionThread>.fromOpaque(existing).takeUnretainedValue()
+        }
+        let created = DecisionThread()
+        pthread_setspecific(key, Unmanaged.passRetained(created).toOpaque())
+        return created
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            guard let pointer else { return }
+            Unmanaged<DecisionThread>.fromOpaque(pointer).release()
+        }
+        return key
+    }()
+
+    /// The slot index for `registry`, claiming (or recycling) one on first use.
+    @inline(__always)
+    func slot(for registry: ScenarioRegistry) -> Int {
+        clock &+= 1
+        for i in 0..<DecisionThread.capacity where slots[i].registry == registry.id {
+            slots[i].lastUsed = clock
+            return i
+        }
+        return claim(for: registry)
+    }
+
+    @inline(never)
+    private func claim(for registry: ScenarioRegistry) -> Int {
+        var victim = 0
+        for i in 1..<DecisionThread.capacity where slots[i].lastUsed < slots[victim].lastUsed { victim = i }
+        slots[victim] = Slot(registry: registry.id, view: nil, random: registry.claimRandomStream(), lastUsed: clock)
+        return victim
+    }
+
+    /// This thread's view of the registry, refreshed when its generation moved.
+    @inline(__always)
+    func view(_ slot: Int, of registry: ScenarioRegistry) -> View {
+        if let view = slots[slot].view, view.generation == registry.currentGeneration { return view }
+        return refresh(slot, of: registry)
+    }
+
+    @inline(never)
+    func refresh(_ slot: Int, of registry: ScenarioRegistry) -> View {
+        let (generation, snapshot) = registry.publishedSet()
+        let view = View(generation: generation, snapshot: snapshot)
+        slots[slot].view = view
+        return view
+    }
+
+    /// The next seed of this thread's stream for the registry in `slot`.
+    @inline(__always)
+    func nextSeed(_ slot: Int) -> UInt64 { slots[slot].random.next() }
+}
