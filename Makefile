@@ -19,7 +19,7 @@ LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
 .PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme \
-        snapshot docs check-docs install bench clean
+        snapshot docs check-docs install bench clean test-tsan
 
 all: build
 
@@ -40,7 +40,7 @@ demo: build
 quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
-test: build test-swift test-c test-lua test-python test-contract test-readme test-install
+test: build test-swift test-c test-lua test-python test-contract test-readme test-install test-tsan
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -86,6 +86,23 @@ test-install: build
 	  .build/install-test/example | grep -q "effects for GET /api/orders" && \
 	  LUA_CPATH=".build/install-test/lib/lua/5.4/?.so" lua5.4 -e 'assert(require("syslab").registry())' && \
 	  echo "make install: pkg-config build, ldd and the Lua module link: ok"
+
+# Thread-stress test of the decision hot path under ThreadSanitizer: libsyslab
+# built with -sanitize=thread in its own scratch path, the C driver compiled by
+# the Swift toolchain's clang, whose TSan runtime matches the instrumentation
+# (gcc's libtsan lacks __tsan_memcpy; the toolchain's runtime needs libdispatch).
+# STRESS_SECONDS=5 make test-tsan for a quick run.
+TSAN_BUILD     := .build-tsan
+STRESS_SECONDS ?= 30
+SWIFT_USR      := $(shell dirname $$(dirname $$(readlink -f $$(command -v swiftc))))
+test-tsan: deps
+	$(SWIFT) build --sanitize=thread --scratch-path $(TSAN_BUILD) --product syslab
+	@mkdir -p $(TSAN_BUILD)/stress
+	$(SWIFT_USR)/bin/clang -std=c11 -g -O1 -fsanitize=thread -Wall -Wextra -Werror -IInclude \
+	  Tests/stress/stress_decide.c -L$(TSAN_BUILD)/debug -lsyslab -L$(SWIFT_USR)/lib/swift/linux -ldispatch -lBlocksRuntime \
+	  -Wl,-rpath,$(CURDIR)/$(TSAN_BUILD)/debug -Wl,-rpath,$(SWIFT_USR)/lib/swift/linux -lpthread \
+	  -o $(TSAN_BUILD)/stress/stress_decide
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(TSAN_BUILD)/stress/stress_decide $(STRESS_SECONDS)
 
 snapshot: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py --write
