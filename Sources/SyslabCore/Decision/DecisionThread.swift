@@ -16,8 +16,9 @@ final class DecisionThread {
     struct Prepared {
         /// Borrowed: `View.snapshot` keeps it alive.
         let entry: Unmanaged<ActiveScenario>
-        /// The activation's shared program, or this thread's copy of it.
-        let program: ScenarioProgram
+        /// The activation's shared program, or this thread's copy of it;
+        /// borrowed, `View.programs` keeps it alive.
+        let program: Unmanaged<ScenarioProgram>
         let matcher: RequestMatcher
         let probability: Double
         let enabledAt: Double
@@ -28,18 +29,25 @@ final class DecisionThread {
         let generation: UInt64
         /// Keeps the entries `prepared` borrows alive.
         let snapshot: ActiveSet
+        let programs: [ScenarioProgram]
         let prepared: [Prepared]
-        var earliestExpiry: Double { snapshot.earliestExpiry }
+        let earliestExpiry: Double
 
         init(generation: UInt64, snapshot: ActiveSet) {
             self.generation = generation
             self.snapshot = snapshot
-            prepared = snapshot.entries.map { entry in
+            earliestExpiry = snapshot.earliestExpiry
+            programs = snapshot.entries.map { $0.program.forThread() }
+            prepared = zip(snapshot.entries, programs).map { entry, program in
                 Prepared(
-                    entry: Unmanaged.passUnretained(entry), program: entry.program.forThread(),
+                    entry: Unmanaged.passUnretained(entry), program: Unmanaged.passUnretained(program),
                     matcher: RequestMatcher(entry.targeting), probability: entry.targeting.probability,
                     enabledAt: entry.enabledAt)
             }
+        }
+
+        deinit {
+            for p in prepared { p.matcher.deallocate() }
         }
     }
 
@@ -51,9 +59,20 @@ final class DecisionThread {
         var lastUsed: UInt64 = 0
     }
 
-    // Confined to one thread, so the runtime's exclusivity checks would only cost time.
-    @exclusivity(unchecked) private var slots = [Slot](repeating: Slot(), count: DecisionThread.capacity)
+    /// A fixed allocation rather than an array: updating a slot then needs
+    /// no uniqueness check. Confined to this thread.
+    private let slots: UnsafeMutablePointer<Slot>
     @exclusivity(unchecked) private var clock: UInt64 = 0
+
+    private init() {
+        slots = .allocate(capacity: DecisionThread.capacity)
+        slots.initialize(repeating: Slot(), count: DecisionThread.capacity)
+    }
+
+    deinit {
+        slots.deinitialize(count: DecisionThread.capacity)
+        slots.deallocate()
+    }
 
     /// The calling thread's instance.
     static var current: DecisionThread {

@@ -204,19 +204,26 @@ public final class ScenarioRegistry: @unchecked Sendable {
         let context = try makeContext()
         var rng = SeededGenerator(seed: thread.nextSeed(slot))
         var count = 0
-        for prepared in view.prepared where prepared.matcher.matches(context) {
-            if prepared.probability < 1, rng.nextUnit() >= prepared.probability { continue }
-            var request = ScenarioRequest(
-                context: context, now: t, elapsed: t - prepared.enabledAt, random: SeededGenerator(seed: rng.next()))
-            try prepared.entry._withUnsafeGuaranteedRef { entry in
-                if entry.checksEffects {
-                    try runChecked(entry, prepared.program, &request, &count, emit)
-                    return
-                }
-                try prepared.program.run(&request) { effect in
-                    entry.instruments.count(effect)
-                    count += 1
-                    emit(entry, effect)
+        // Indexed through a buffer pointer so no element (and no reference in
+        // it) is copied; `view` keeps everything alive.
+        try view.prepared.withUnsafeBufferPointer { prepared in
+            for i in prepared.indices where prepared[i].matcher.matches(context) {
+                let probability = prepared[i].probability
+                if probability < 1, rng.nextUnit() >= probability { continue }
+                var request = ScenarioRequest(
+                    context: context, now: t, elapsed: t - prepared[i].enabledAt, random: SeededGenerator(seed: rng.next()))
+                try prepared[i].entry._withUnsafeGuaranteedRef { entry in
+                    try prepared[i].program._withUnsafeGuaranteedRef { program in
+                        if entry.checksEffects {
+                            try runChecked(entry, program, &request, &count, emit)
+                            return
+                        }
+                        try program.run(&request) { effect in
+                            entry.instruments.count(effect)
+                            count += 1
+                            emit(entry, effect)
+                        }
+                    }
                 }
             }
         }

@@ -12,6 +12,10 @@ public final class ActivationState: @unchecked Sendable {
     @exclusivity(unchecked) private var store = Values()
     /// Atomic, so gauges can check it on every decision without the lock.
     private let retiredFlag = Atomic<Bool>(false)
+    /// A word a scenario keeps in step with its values (written inside
+    /// `transaction`) so that a decision which would change nothing can see
+    /// that without the lock, and write nothing. 0 until a scenario sets it.
+    public let summary = Atomic<UInt64>(0)
 
     public init() {}
 
