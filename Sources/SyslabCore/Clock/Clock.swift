@@ -14,7 +14,11 @@ public protocol Clock: AnyObject, Sendable {
 /// Wall-clock time (CLOCK_REALTIME), so expiry instants are meaningful to users.
 public final class SystemClock: Clock, @unchecked Sendable {
     public init() {}
-    public func now() -> Double {
+    public func now() -> Double { SystemClock.read() }
+
+    /// The reading itself, callable without an instance (see `ClockReader`).
+    @inline(__always)
+    static func read() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -42,4 +46,34 @@ public final class ManualClock: Clock, @unchecked Sendable {
     }
 
     public func set(_ seconds: Double) { current.store(seconds.bitPattern, ordering: .releasing) }
+}
+
+/// How the decision hot path reads a registry's clock without retaining it:
+/// calling through the `Clock` existential retains the (shared) clock object
+/// on every call. The two clocks of the library are read directly; any other
+/// clock is called through the protocol.
+enum ClockReader {
+    case system
+    case manual(Unmanaged<ManualClock>)
+    case other(Clock)
+
+    /// `clock` must outlive the reader (the registry holds both).
+    init(_ clock: Clock) {
+        if clock is SystemClock {
+            self = .system
+        } else if let manual = clock as? ManualClock {
+            self = .manual(Unmanaged.passUnretained(manual))
+        } else {
+            self = .other(clock)
+        }
+    }
+
+    @inline(__always)
+    func now() -> Double {
+        switch self {
+        case .system: return SystemClock.read()
+        case .manual(let clock): return clock._withUnsafeGuaranteedRef { $0.now() }
+        case .other(let clock): return clock.now()
+        }
+    }
 }

@@ -74,14 +74,19 @@ final class DecisionThread {
         slots.deallocate()
     }
 
-    /// The calling thread's instance.
-    static var current: DecisionThread {
-        if let existing = pthread_getspecific(key) {
-            return Unmanaged<DecisionThread>.fromOpaque(existing).takeUnretainedValue()
-        }
-        let created = DecisionThread()
-        pthread_setspecific(key, Unmanaged.passRetained(created).toOpaque())
-        return created
+    /// Runs `body` with the calling thread's instance, borrowed (the thread
+    /// holds it until it exits, so no retain is needed).
+    @inline(__always)
+    static func withCurrent<T>(_ body: (DecisionThread) throws -> T) rethrows -> T {
+        let pointer = pthread_getspecific(key) ?? create()
+        return try Unmanaged<DecisionThread>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+    }
+
+    @inline(never)
+    private static func create() -> UnsafeMutableRawPointer {
+        let pointer = Unmanaged.passRetained(DecisionThread()).toOpaque()
+        pthread_setspecific(key, pointer)
+        return pointer
     }
 
     private static let key: pthread_key_t = {

@@ -16,6 +16,8 @@ import Synchronization
 /// expiry and in every decision.
 public final class ScenarioRegistry: @unchecked Sendable {
     public let clock: Clock
+    /// Reads `clock` on the hot path without retaining it.
+    private let clockReader: ClockReader
     /// Scenario and framework metrics; see `metricsText()`.
     public let metrics: MetricsStore
     /// Unique per registry in the process; names it in per-thread caches.
@@ -48,6 +50,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     /// test suite); untrusted ones go through `register(_:)`, which throws.
     public init(clock: Clock = SystemClock(), seed: UInt64 = 0x5EED, scenarios: [Scenario] = BuiltinCatalogue.all) {
         self.clock = clock
+        clockReader = ClockReader(clock)
         self.seed = seed
         id = ScenarioRegistry.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let store = MetricsStore()
@@ -191,54 +194,56 @@ public final class ScenarioRegistry: @unchecked Sendable {
         now: Double? = nil, context makeContext: () throws -> RequestContext, emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
         if activeCount.load(ordering: .acquiring) == 0 { return 0 }
-        let thread = DecisionThread.current
-        let slot = thread.slot(for: self)
-        var view = thread.view(slot, of: self)
-        let t = now ?? clock.now()
-        if t >= view.earliestExpiry {
-            // Something expired: only this slow path takes the lock.
-            lock.withLock { pruneExpired(at: t) }
-            view = thread.refresh(slot, of: self)
-        }
-        if view.prepared.isEmpty { return 0 }
-        let context = try makeContext()
-        var rng = SeededGenerator(seed: thread.nextSeed(slot))
-        var count = 0
-        // Indexed through a buffer pointer so no element (and no reference in
-        // it) is copied; `view` keeps everything alive.
-        try view.prepared.withUnsafeBufferPointer { prepared in
-            for i in prepared.indices where prepared[i].matcher.matches(context) {
-                let probability = prepared[i].probability
-                if probability < 1, rng.nextUnit() >= probability { continue }
-                var request = ScenarioRequest(
-                    context: context, now: t, elapsed: t - prepared[i].enabledAt, random: SeededGenerator(seed: rng.next()))
-                try prepared[i].entry._withUnsafeGuaranteedRef { entry in
-                    try prepared[i].program._withUnsafeGuaranteedRef { program in
-                        if entry.checksEffects {
-                            try runChecked(entry, program, &request, &count, emit)
-                            return
-                        }
-                        try program.run(&request) { effect in
-                            entry.instruments.count(effect)
-                            count += 1
-                            emit(entry, effect)
+        return try DecisionThread.withCurrent { thread in
+            let slot = thread.slot(for: self)
+            var view = thread.view(slot, of: self)
+            let t = now ?? clockReader.now()
+            if t >= view.earliestExpiry {
+                // Something expired: only this slow path takes the lock.
+                lock.withLock { pruneExpired(at: t) }
+                view = thread.refresh(slot, of: self)
+            }
+            if view.prepared.isEmpty { return 0 }
+            let context = try makeContext()
+            var rng = SeededGenerator(seed: thread.nextSeed(slot))
+            var count = 0
+            // Indexed through a buffer pointer so no element (and no reference in
+            // it) is copied; `view` keeps everything alive.
+            try view.prepared.withUnsafeBufferPointer { prepared in
+                for i in prepared.indices where prepared[i].matcher.matches(context) {
+                    let probability = prepared[i].probability
+                    if probability < 1, rng.nextUnit() >= probability { continue }
+                    var request = ScenarioRequest(
+                        now: t, elapsed: t - prepared[i].enabledAt, random: SeededGenerator(seed: rng.next()))
+                    try prepared[i].entry._withUnsafeGuaranteedRef { entry in
+                        try prepared[i].program._withUnsafeGuaranteedRef { program in
+                            if entry.checksEffects {
+                                try runChecked(entry, program, &request, context, &count, emit)
+                                return
+                            }
+                            try program.run(&request, context) { effect in
+                                entry.instruments.count(effect)
+                                count += 1
+                                emit(entry, effect)
+                            }
                         }
                     }
                 }
             }
+            return count
         }
-        return count
     }
 
     /// Runs a scenario that is not built in: each effect is validated first,
     /// and the first invalid one ends the decision with its error.
     private func runChecked(
-        _ entry: ActiveScenario, _ program: ScenarioProgram, _ request: inout ScenarioRequest, _ count: inout Int,
+        _ entry: ActiveScenario, _ program: ScenarioProgram, _ request: inout ScenarioRequest, _ context: RequestContext,
+        _ count: inout Int,
         _ emit: (ActiveScenario, Effect) -> Void
     ) throws {
         var rejected: Error? = nil
         var emitted = 0
-        try program.run(&request) { effect in
+        try program.run(&request, context) { effect in
             guard rejected == nil else { return }
             do { try ScenarioRegistry.check(effect, from: entry.scenario) } catch {
                 rejected = error

@@ -23,8 +23,8 @@ public struct ScenarioInvocation {
     }
 
     /// Puts one request's fields in place (see `ClosureProgram`).
-    mutating func reset(for request: ScenarioRequest) {
-        context = request.context
+    mutating func reset(for request: ScenarioRequest, _ context: RequestContext) {
+        self.context = context
         now = request.now
         elapsed = request.elapsed
         random = request.random

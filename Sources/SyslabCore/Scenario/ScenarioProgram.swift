@@ -1,7 +1,7 @@
-/// What one decision hands to a scenario's program: the request, the time,
-/// and the decision's random stream for this scenario.
+/// What one decision hands to a scenario's program besides the request
+/// itself (passed borrowed, so it is not copied): the time and the
+/// decision's random stream for this scenario.
 public struct ScenarioRequest {
-    public var context: RequestContext
     /// Seconds since the Unix epoch (or virtual time in the simulator).
     public var now: Double
     /// Seconds since this activation was enabled.
@@ -49,9 +49,8 @@ extension Scenario {
             applicability: applicability, effectKinds: effectKinds
         ) { invocation, emit in
             let program = try compile(ScenarioActivation(invocation))
-            var request = ScenarioRequest(
-                context: invocation.context, now: invocation.now, elapsed: invocation.elapsed, random: invocation.random)
-            try program.run(&request, emit)
+            var request = ScenarioRequest(now: invocation.now, elapsed: invocation.elapsed, random: invocation.random)
+            try program.run(&request, invocation.context, emit)
             invocation.random = request.random
         }
         self.compile = compile
@@ -67,8 +66,8 @@ extension Scenario {
 open class ScenarioProgram: @unchecked Sendable {
     public init() {}
 
-    /// Computes the effects for one request and hands each to `emit`.
-    open func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {}
+    /// Computes the effects for `context` and hands each to `emit`.
+    open func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {}
 
     /// A copy for one thread, or self when the program has nothing a thread
     /// should own (see `ClosureProgram`).
@@ -93,16 +92,16 @@ final class ClosureProgram: ScenarioProgram, @unchecked Sendable {
         self.invocation = invocation
     }
 
-    override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+    override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
         if busy {
             var fresh = invocation
-            fresh.reset(for: request)
+            fresh.reset(for: request, context)
             try apply(&fresh, emit)
             return
         }
         busy = true
         defer { busy = false }
-        invocation.reset(for: request)
+        invocation.reset(for: request, context)
         try apply(&invocation, emit)
     }
 

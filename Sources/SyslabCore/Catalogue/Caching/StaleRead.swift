@@ -30,7 +30,7 @@ enum StaleRead {
             staleness = try activation.series(DomainMetrics.staleness)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             let age = request.random.nextUnit() * maxStaleness
             staleReads?.add(1)

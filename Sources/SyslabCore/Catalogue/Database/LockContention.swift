@@ -37,7 +37,7 @@ enum LockContention {
             timeouts = try activation.series(lockTimeouts)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             let wait = hold.sample(&request.random) / 1000
             if wait > timeout {

@@ -38,7 +38,7 @@ enum NPlusOneQuery {
             total = try activation.series(queries)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             perRequest?.observe(Double(extra + 1))
             total?.add(Double(extra + 1))
             if extra > 0 { emit(.extraQueries(Double(extra), secondsEach: querySeconds)) }

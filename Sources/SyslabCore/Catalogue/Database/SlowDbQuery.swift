@@ -35,7 +35,7 @@ enum SlowDbQuery {
             duration = try activation.series(DomainMetrics.dbQueryDuration)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             let ms = mean <= 0 ? 0 : delay.sample(&request.random)
             slow?.add(1)
             duration?.observe(ms / 1000)

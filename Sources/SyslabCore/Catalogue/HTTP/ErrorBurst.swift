@@ -28,7 +28,7 @@ enum ErrorBurst {
             errors = try activation.series(DomainMetrics.injectedErrors, LabelValues(String(status)))
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             errors?.add(1)
             emit(.error(status: status))

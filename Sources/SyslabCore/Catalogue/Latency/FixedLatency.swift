@@ -25,7 +25,7 @@ enum FixedLatency {
             latency = try activation.series(DomainMetrics.injectedLatency)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             latency?.observe(seconds)
             emit(.delay(seconds: seconds))
         }

@@ -41,7 +41,7 @@ enum TailLatency {
             latency = try activation.series(DomainMetrics.injectedLatency)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             var ms = base
             if request.random.nextUnit() < tailProbability {
                 ms += tail.sample(&request.random)

@@ -33,7 +33,7 @@ enum VariableLatency {
             latency = try activation.series(DomainMetrics.injectedLatency)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             let ms = mean <= 0 ? 0 : min(delay.sample(&request.random), cap)
             latency?.observe(ms / 1000)
             emit(.delay(seconds: ms / 1000))

@@ -56,7 +56,7 @@ enum CircuitBreaker {
             rejectionCounter = try activation.series(rejections)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             let now = request.now
             let fails = request.random.nextUnit() < failureProbability
             if !fails, state.summary.load(ordering: .acquiring) == 0 {

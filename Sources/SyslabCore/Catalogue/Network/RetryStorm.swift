@@ -42,7 +42,7 @@ enum RetryStorm {
             attemptSeries = try activation.series(attempts)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             var backoff = firstBackoff
             var retries = 0, waited = 0.0, failedAll = false
             while request.random.nextUnit() < probability {
