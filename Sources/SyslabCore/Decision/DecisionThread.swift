@@ -32,12 +32,15 @@ final class DecisionThread {
         let programs: [ScenarioProgram]
         let prepared: [Prepared]
         let earliestExpiry: Double
+        /// False when nothing expires and no program reads the time.
+        let readsClock: Bool
 
         init(generation: UInt64, snapshot: ActiveSet) {
             self.generation = generation
             self.snapshot = snapshot
             earliestExpiry = snapshot.earliestExpiry
             programs = snapshot.entries.map { $0.program.forThread() }
+            readsClock = earliestExpiry.isFinite || programs.contains { $0.readsTime }
             prepared = zip(snapshot.entries, programs).map { entry, program in
                 Prepared(
                     entry: Unmanaged.passUnretained(entry), program: Unmanaged.passUnretained(program),

@@ -197,7 +197,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
         return try DecisionThread.withCurrent { thread in
             let slot = thread.slot(for: self)
             var view = thread.view(slot, of: self)
-            let t = now ?? clockReader.now()
+            let t = now ?? (view.readsClock ? clockReader.now() : .nan)
             if t >= view.earliestExpiry {
                 // Something expired: only this slow path takes the lock.
                 lock.withLock { pruneExpired(at: t) }

@@ -69,6 +69,11 @@ open class ScenarioProgram: @unchecked Sendable {
     /// Computes the effects for `context` and hands each to `emit`.
     open func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {}
 
+    /// Whether `run` reads `request.now` or `request.elapsed`. When no
+    /// active program does and nothing expires, a decision skips reading the
+    /// clock (it then passes NaN, which such a program never reads).
+    open var readsTime: Bool { true }
+
     /// A copy for one thread, or self when the program has nothing a thread
     /// should own (see `ClosureProgram`).
     open func forThread() -> ScenarioProgram { self }

@@ -30,6 +30,8 @@ enum StaleRead {
             staleness = try activation.series(DomainMetrics.staleness)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             let age = request.random.nextUnit() * maxStaleness

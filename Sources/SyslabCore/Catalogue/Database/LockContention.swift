@@ -37,6 +37,8 @@ enum LockContention {
             timeouts = try activation.series(lockTimeouts)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             let wait = hold.sample(&request.random) / 1000

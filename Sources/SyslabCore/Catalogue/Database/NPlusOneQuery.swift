@@ -38,6 +38,8 @@ enum NPlusOneQuery {
             total = try activation.series(queries)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             perRequest?.observe(Double(extra + 1))
             total?.add(Double(extra + 1))

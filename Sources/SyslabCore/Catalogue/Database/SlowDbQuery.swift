@@ -35,6 +35,8 @@ enum SlowDbQuery {
             duration = try activation.series(DomainMetrics.dbQueryDuration)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             let ms = mean <= 0 ? 0 : delay.sample(&request.random)
             slow?.add(1)

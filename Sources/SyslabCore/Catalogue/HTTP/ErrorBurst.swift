@@ -28,6 +28,8 @@ enum ErrorBurst {
             errors = try activation.series(DomainMetrics.injectedErrors, LabelValues(String(status)))
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             errors?.add(1)

@@ -25,6 +25,8 @@ enum FixedLatency {
             latency = try activation.series(DomainMetrics.injectedLatency)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             latency?.observe(seconds)
             emit(.delay(seconds: seconds))

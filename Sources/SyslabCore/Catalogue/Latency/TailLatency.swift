@@ -41,6 +41,8 @@ enum TailLatency {
             latency = try activation.series(DomainMetrics.injectedLatency)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             var ms = base
             if request.random.nextUnit() < tailProbability {

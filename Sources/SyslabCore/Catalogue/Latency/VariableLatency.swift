@@ -33,6 +33,8 @@ enum VariableLatency {
             latency = try activation.series(DomainMetrics.injectedLatency)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             let ms = mean <= 0 ? 0 : min(delay.sample(&request.random), cap)
             latency?.observe(ms / 1000)

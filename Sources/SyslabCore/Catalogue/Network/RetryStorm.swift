@@ -42,6 +42,8 @@ enum RetryStorm {
             attemptSeries = try activation.series(attempts)
         }
 
+        override var readsTime: Bool { false }
+
         override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
             var backoff = firstBackoff
             var retries = 0, waited = 0.0, failedAll = false
