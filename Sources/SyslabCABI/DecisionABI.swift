@@ -63,8 +63,9 @@ public func syslab_registry_decide(
         let effects = out?.assumingMemoryBound(to: CEffect.self)
         var written = 0
         let total = try RegistryBox.borrowRegistry(r, "syslab_registry_decide") { registry in
+            if registry.isIdle { return 0 }
             // The request is read only when some scenario is enabled.
-            try registry.decide(context: {
+            return try registry.decide(context: {
                 guard let request else { return RequestContext() }
                 let req = request.load(as: CRequest.self)
                 return try RequestInterner.current.context(

@@ -32,7 +32,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     private let generation = Atomic<UInt64>(1)
     /// `active.entries.count`, readable without the lock: an idle registry
     /// answers a decision without reading the clock or any cache.
-    private let activeCount = Atomic<Int>(0)
+    @usableFromInline let activeCount = Atomic<Int>(0)
     private let seed: UInt64
     /// Random streams handed to threads so far; the first thread to decide
     /// gets stream 0, the registry seed's own, so one thread repeating the
@@ -173,6 +173,10 @@ public final class ScenarioRegistry: @unchecked Sendable {
 
     // MARK: decisions
 
+    /// True when no scenario is enabled. Inlined into callers (the C ABI),
+    /// so an idle registry answers a decision in a few instructions.
+    @inlinable public var isIdle: Bool { activeCount.load(ordering: .acquiring) == 0 }
+
     /// Runs every active scenario that applies to `context` and hands each
     /// effect to `emit` with the scenario that produced it. `now` overrides the
     /// clock (the simulator passes virtual time). Returns the number of effects.
@@ -193,7 +197,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     public func decide(
         now: Double? = nil, context makeContext: () throws -> RequestContext, emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
-        if activeCount.load(ordering: .acquiring) == 0 { return 0 }
+        if isIdle { return 0 }
         return try DecisionThread.withCurrent { thread in
             let slot = thread.slot(for: self)
             var view = thread.view(slot, of: self)
