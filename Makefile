@@ -19,7 +19,7 @@ LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
 .PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme \
-        test-lua-official snapshot docs check-docs install bench clean wheel test-wheel
+        test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan
 
 all: build
 
@@ -48,7 +48,7 @@ quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
 test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
-      test-fuzz-replay test-asan
+      test-fuzz-replay test-asan test-tsan
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -123,6 +123,23 @@ wheel: build
 
 test-wheel: wheel
 	@PYTHON=$(PYTHON) bindings/python/check_wheel.sh
+
+# Thread-stress test of the decision hot path under ThreadSanitizer: libsyslab
+# built with -sanitize=thread in its own scratch path, the C driver compiled by
+# the Swift toolchain's clang, whose TSan runtime matches the instrumentation
+# (gcc's libtsan lacks __tsan_memcpy; the toolchain's runtime needs libdispatch).
+# STRESS_SECONDS=5 make test-tsan for a quick run.
+TSAN_BUILD     := .build-tsan
+STRESS_SECONDS ?= 30
+SWIFT_USR      := $(shell dirname $$(dirname $$(readlink -f $$(command -v swiftc))))
+test-tsan: deps
+	$(SWIFT) build --sanitize=thread --scratch-path $(TSAN_BUILD) --product syslab
+	@mkdir -p $(TSAN_BUILD)/stress
+	$(SWIFT_USR)/bin/clang -std=c11 -g -O1 -fsanitize=thread -Wall -Wextra -Werror -IInclude \
+	  Tests/stress/stress_decide.c -L$(TSAN_BUILD)/debug -lsyslab -L$(SWIFT_USR)/lib/swift/linux -ldispatch -lBlocksRuntime \
+	  -Wl,-rpath,$(CURDIR)/$(TSAN_BUILD)/debug -Wl,-rpath,$(SWIFT_USR)/lib/swift/linux -lpthread \
+	  -o $(TSAN_BUILD)/stress/stress_decide
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" $(TSAN_BUILD)/stress/stress_decide $(STRESS_SECONDS)
 
 snapshot: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/catalogue_snapshot.py --write

@@ -44,14 +44,15 @@ public func syslab_effect_kind_name(_ kind: Int32) -> UnsafePointer<CChar> {
 }
 
 /// The hot path: no JSON, no allocation once the request shape is known on
-/// this thread (see `RequestInterner`).
+/// this thread (see `RequestInterner`), and no reference count of a shared
+/// object touched (the registry is borrowed, see `RegistryBox.borrowRegistry`).
 @_cdecl("syslab_registry_decide")
 public func syslab_registry_decide(
     _ r: OpaquePointer?, _ request: UnsafeRawPointer?, _ out: UnsafeMutableRawPointer?,
     _ capacity: Int, _ outCount: UnsafeMutablePointer<Int>?
 ) -> Int32 {
     ABI.call {
-        let box = try RegistryBox.from(r, "syslab_registry_decide")
+        guard r != nil else { throw SyslabError.invalidArgument("syslab_registry_decide: registry is NULL") }
         guard let outCount else { throw SyslabError.invalidArgument("syslab_registry_decide: out_count is NULL") }
         outCount.pointee = 0
         // size_t values above Int.max arrive negative; no buffer is that large.
@@ -61,18 +62,21 @@ public func syslab_registry_decide(
         }
         let effects = out?.assumingMemoryBound(to: CEffect.self)
         var written = 0
-        // The request is read only when some scenario is enabled.
-        let total = try box.registry.decide(context: {
-            guard let request else { return RequestContext() }
-            let req = request.load(as: CRequest.self)
-            return try RequestInterner.current.context(
-                route: req.route, method: req.method, component: req.component, tags: req.tags, tagCount: req.tagCount)
-        }) { entry, effect in
-            guard written < capacity, let effects else { return }
-            effects[written] = CEffect(
-                kind: effect.kind.rawValue, status: Int32(truncatingIfNeeded: effect.status),
-                seconds: effect.seconds, amount: effect.amount, scenario: entry.instruments.cName)
-            written += 1
+        let total = try RegistryBox.borrowRegistry(r, "syslab_registry_decide") { registry in
+            if registry.isIdle { return 0 }
+            // The request is read only when some scenario is enabled.
+            return try registry.decide(context: {
+                guard let request else { return RequestContext() }
+                let req = request.load(as: CRequest.self)
+                return try RequestInterner.current.context(
+                    route: req.route, method: req.method, component: req.component, tags: req.tags, tagCount: req.tagCount)
+            }) { entry, effect in
+                guard written < capacity, let effects else { return }
+                effects[written] = CEffect(
+                    kind: effect.kind.rawValue, status: Int32(truncatingIfNeeded: effect.status),
+                    seconds: effect.seconds, amount: effect.amount, scenario: entry.instruments.cName)
+                written += 1
+            }
         }
         outCount.pointee = total
         if total > capacity {

@@ -5,12 +5,15 @@ import SyslabLua
 /// clock, and the Lua states that scripts loaded into it (closed on free).
 public final class RegistryBox: @unchecked Sendable {
     public let handle: LuaRegistry.Handle
+    /// `handle.registry`, held directly so the hot path reads one field.
+    public let registry: ScenarioRegistry
     private let lock = Lock()
     private var hosts: [LuaScriptHost] = []
 
-    init(handle: LuaRegistry.Handle) { self.handle = handle }
-
-    public var registry: ScenarioRegistry { handle.registry }
+    init(handle: LuaRegistry.Handle) {
+        self.handle = handle
+        registry = handle.registry
+    }
 
     func adopt(_ host: LuaScriptHost) { lock.withLock { hosts.append(host) } }
 
@@ -26,6 +29,19 @@ public final class RegistryBox: @unchecked Sendable {
     public static func from(_ pointer: OpaquePointer?, _ function: String) throws -> RegistryBox {
         guard let pointer else { throw SyslabError.invalidArgument("\(function): registry is NULL") }
         return Unmanaged<RegistryBox>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+
+    /// Runs `body` with the registry behind a handle, borrowed: no retain
+    /// and release of the shared box on every call (the hot path). The
+    /// caller's handle keeps it alive for the call, as the C API requires.
+    @inline(__always)
+    static func borrowRegistry<T>(
+        _ pointer: OpaquePointer?, _ function: StaticString, _ body: (ScenarioRegistry) throws -> T
+    ) throws -> T {
+        guard let pointer else { throw SyslabError.invalidArgument("\(function): registry is NULL") }
+        return try Unmanaged<RegistryBox>.fromOpaque(UnsafeRawPointer(pointer))._withUnsafeGuaranteedRef { box in
+            try body(box.registry)
+        }
     }
 }
 

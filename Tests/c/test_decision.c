@@ -118,6 +118,11 @@ static void test_capacity_and_bad_input(void) {
     CHECK_STATUS(syslab_registry_decide(r, &missing_tags, out, 4, &n), SYSLAB_EINVAL);
     syslab_request too_many = {"/", "GET", NULL, null_tag, 65};
     CHECK_STATUS(syslab_registry_decide(r, &too_many, out, 4, &n), SYSLAB_ELIMIT);
+    CHECK_CONTAINS(syslab_last_error(), "at most 64 tags, got 65");
+    /* A huge size_t is reported as the value passed, not as a negative number. */
+    syslab_request huge = {"/", "GET", NULL, null_tag, (size_t)-1};
+    CHECK_STATUS(syslab_registry_decide(r, &huge, out, 4, &n), SYSLAB_ELIMIT);
+    CHECK_CONTAINS(syslab_last_error(), "got 18446744073709551615");
     syslab_registry_free(r);
 }
 

@@ -1,7 +1,14 @@
-/* Decision hot-path benchmark: nanoseconds per syslab_registry_decide call
- * with 0, 1 and 10 active scenarios, beside a no-op call into the library
- * (syslab_version_number) as the reference, plus malloc calls per decision
- * (malloc is interposed and counted). Prints a table; asserts nothing. */
+/* Decision hot-path benchmark. Two tables, both beside a no-op call into the
+ * library (syslab_version_number) as the reference:
+ *   1. one thread: ns per syslab_registry_decide call with 0, 1 and 10 active
+ *      scenarios, and malloc calls per decision (malloc is interposed and
+ *      counted);
+ *   2. threads: for 0, 1 and 10 active, at 1, 2, 4 ... up to twice the
+ *      machine's core count, every thread deciding on one shared registry:
+ *      ns per decision (per thread), total decisions/s, and scaling
+ *      efficiency = throughput(N) / (N x throughput(1)).
+ * Usage: bench_decision [calls per row] (the thread table runs a quarter of
+ * that per thread). Prints figures; asserts nothing. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -10,12 +17,21 @@
 #include <stdlib.h>
 #include <syslab.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "counting_alloc.h" /* Tests/c: malloc interposed and counted */
 
 static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* CPU time of the calling thread: on a machine shared with other work, the
+ * CPU time per call stays close to the idle figure while wall time does not. */
+static double thread_cpu_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
@@ -47,79 +63,118 @@ static const syslab_request requests[4] = {
 };
 
 typedef struct {
-    syslab_registry *r;
+    syslab_registry *r; /* NULL: the no-op call */
     long calls;
     long effects;
+    pthread_barrier_t *start;
+    double began, ended;
 } run;
 
 static void *decide_calls(void *arg) {
     run *job = arg;
     syslab_effect out[SYSLAB_DECIDE_CAPACITY];
     long effects = 0;
+    volatile int sink = 0;
+    if (job->start) pthread_barrier_wait(job->start);
+    job->began = now_ns();
     for (long i = 0; i < job->calls; i++) {
+        if (job->r == NULL) {
+            sink += syslab_version_number();
+            continue;
+        }
         size_t n = 0;
         int status = syslab_registry_decide(job->r, &requests[i & 3], out, SYSLAB_DECIDE_CAPACITY, &n);
         if (status != SYSLAB_OK) fail("syslab_registry_decide", status);
         effects += (long)n;
     }
-    job->effects = effects;
+    job->ended = now_ns();
+    job->effects = effects + (sink == 42);
     return NULL;
 }
 
-static void report(const char *label, double ns, long calls, long allocs, long effects) {
-    printf("  %-44s %9.1f ns/call   %6.3f allocs/call   %5.2f effects/call\n", label, ns / (double)calls,
-           (double)allocs / (double)calls, (double)effects / (double)calls);
+/* Runs `threads` threads of `calls` each (after a warm-up on each thread);
+ * returns the wall time from the first start to the last end, in ns. */
+static double run_threads(syslab_registry *r, long calls, int threads, long *effects) {
+    run *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *ids = calloc((size_t)threads, sizeof *ids);
+    pthread_barrier_t start;
+    if (!jobs || !ids) { fprintf(stderr, "bench_decision: out of memory\n"); exit(1); }
+    pthread_barrier_init(&start, NULL, (unsigned)threads);
+    for (int t = 0; t < threads; t++) jobs[t] = (run){r, calls, 0, &start, 0, 0};
+    for (int t = 0; t < threads; t++) pthread_create(&ids[t], NULL, decide_calls, &jobs[t]);
+    double first = 0, last = 0;
+    *effects = 0;
+    for (int t = 0; t < threads; t++) {
+        pthread_join(ids[t], NULL);
+        if (t == 0 || jobs[t].began < first) first = jobs[t].began;
+        if (t == 0 || jobs[t].ended > last) last = jobs[t].ended;
+        *effects += jobs[t].effects;
+    }
+    pthread_barrier_destroy(&start);
+    free(jobs);
+    free(ids);
+    return last - first;
 }
 
-static void bench_decide(const char *label, syslab_registry *r, long calls, int threads) {
-    run jobs[8];
-    pthread_t ids[8];
-    for (int t = 0; t < threads; t++) jobs[t] = (run){r, calls / 10, 0};
-    for (int t = 0; t < threads; t++) decide_calls(&jobs[t]); /* warm-up: request shapes, series, state */
-    for (int t = 0; t < threads; t++) jobs[t] = (run){r, calls, 0};
+static void single_row(const char *label, syslab_registry *r, long calls) {
+    run warm = {r, calls / 10, 0, NULL, 0, 0};
+    decide_calls(&warm); /* request shapes, per-thread caches, series, state */
+    run job = {r, calls, 0, NULL, 0, 0};
     long before = atomic_load(&allocations);
-    double start = now_ns();
-    if (threads == 1) {
-        decide_calls(&jobs[0]);
-    } else {
-        for (int t = 0; t < threads; t++) pthread_create(&ids[t], NULL, decide_calls, &jobs[t]);
-        for (int t = 0; t < threads; t++) pthread_join(ids[t], NULL);
-    }
-    double elapsed = now_ns() - start;
+    double cpu = thread_cpu_ns();
+    decide_calls(&job);
+    cpu = thread_cpu_ns() - cpu;
     long allocs = atomic_load(&allocations) - before;
-    long effects = 0;
-    for (int t = 0; t < threads; t++) effects += jobs[t].effects;
-    /* With several threads: wall time per decision across all of them (throughput). */
-    report(label, elapsed, calls * threads, allocs, effects);
+    printf("  %-36s %9.1f ns/call (%7.1f CPU)   %6.3f allocs/call   %5.2f effects/call\n", label,
+           (job.ended - job.began) / (double)calls, cpu / (double)calls, (double)allocs / (double)calls,
+           (double)job.effects / (double)calls);
+}
+
+static void thread_rows(const char *label, syslab_registry *r, long calls, int max_threads) {
+    double single = 0;
+    for (int n = 1; n <= max_threads; n *= 2) {
+        long effects = 0;
+        /* A short untimed run first, so each new thread's caches are warm. */
+        run_threads(r, calls / 20 + 1, n, &effects);
+        double wall = run_threads(r, calls, n, &effects);
+        double per_second = (double)calls * n / (wall / 1e9);
+        if (n == 1) single = per_second;
+        printf("  %-14s %7d %12.1f %14.3f %10.2f\n", label, n, wall / (double)calls, per_second / 1e6,
+               per_second / ((double)n * single));
+    }
+}
+
+static syslab_registry *registry_with(size_t active) {
+    syslab_registry *r = NULL;
+    int status = syslab_registry_new_with_options(&r, "{\"seed\": 1}");
+    if (status != SYSLAB_OK) fail("syslab_registry_new", status);
+    for (size_t i = 0; i < active; i++) {
+        status = syslab_registry_enable(r, ten[i][0], ten[i][1], 0);
+        if (status != SYSLAB_OK) fail("enable", status);
+    }
+    return r;
 }
 
 int main(int argc, char **argv) {
     long calls = argc > 1 ? atol(argv[1]) : 1000000;
     if (calls < 1000) calls = 1000;
-    printf("syslab_registry_decide, %ld calls per row, libsyslab %s\n", calls, syslab_version());
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1) cores = 1;
+    int max_threads = (int)(2 * cores);
+    syslab_registry *registries[3] = {registry_with(0), registry_with(1), registry_with(10)};
+    const char *labels[3] = {"0 active", "1 active", "10 active"};
 
-    /* Reference: a call into the library that does nothing. */
-    volatile int sink = 0;
-    for (long i = 0; i < calls / 10; i++) sink += syslab_version_number();
-    long before = atomic_load(&allocations);
-    double start = now_ns();
-    for (long i = 0; i < calls; i++) sink += syslab_version_number();
-    double elapsed = now_ns() - start;
-    report("no-op call (syslab_version_number)", elapsed, calls, atomic_load(&allocations) - before, 0);
+    printf("syslab_registry_decide, one thread, %ld calls per row, libsyslab %s\n", calls, syslab_version());
+    single_row("no-op call (syslab_version_number)", NULL, calls);
+    single_row("decide, 0 active scenarios", registries[0], calls);
+    single_row("decide, 1 active (fixed-latency)", registries[1], calls);
+    single_row("decide, 10 active", registries[2], calls);
 
-    syslab_registry *r = NULL;
-    int status = syslab_registry_new_with_options(&r, "{\"seed\": 1}");
-    if (status != SYSLAB_OK) fail("syslab_registry_new", status);
-    bench_decide("decide, 0 active scenarios", r, calls, 1);
-    status = syslab_registry_enable(r, ten[0][0], ten[0][1], 0);
-    if (status != SYSLAB_OK) fail("enable", status);
-    bench_decide("decide, 1 active (fixed-latency)", r, calls, 1);
-    for (size_t i = 1; i < sizeof ten / sizeof ten[0]; i++) {
-        status = syslab_registry_enable(r, ten[i][0], ten[i][1], 0);
-        if (status != SYSLAB_OK) fail("enable", status);
-    }
-    bench_decide("decide, 10 active", r, calls, 1);
-    bench_decide("decide, 10 active, 2 threads (wall/decision)", r, calls, 2);
-    syslab_registry_free(r);
-    return sink == 42 ? 1 : 0;
+    long per_thread = calls / 4;
+    printf("\nthreads on one registry, %ld calls per thread, %ld cores online\n", per_thread, cores);
+    printf("  %-14s %7s %12s %14s %10s\n", "", "threads", "ns/decision", "total M/s", "efficiency");
+    thread_rows("no-op call", NULL, per_thread, max_threads);
+    for (int i = 0; i < 3; i++) thread_rows(labels[i], registries[i], per_thread, max_threads);
+    for (int i = 0; i < 3; i++) syslab_registry_free(registries[i]);
+    return 0;
 }

@@ -16,8 +16,29 @@ public final class RequestInterner {
     static let slots = 256
 
     private struct Entry {
+        /// The fields' bytes, each followed by a NUL.
         var key: [UInt8]
         var context: RequestContext
+
+        /// True when the C strings are exactly the key's fields.
+        func matches(
+            _ route: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?, _ component: UnsafePointer<CChar>?,
+            _ tags: UnsafePointer<UnsafePointer<CChar>?>?, _ tagCount: Int
+        ) -> Bool {
+            key.withUnsafeBufferPointer { key in
+                var offset = 0
+                func next(_ field: UnsafePointer<CChar>?) -> Bool {
+                    let n = field.map { strlen($0) } ?? 0
+                    guard offset + n < key.count, key[offset + n] == 0 else { return false }
+                    if n > 0, memcmp(key.baseAddress! + offset, field!, n) != 0 { return false }
+                    offset += n + 1
+                    return true
+                }
+                guard next(route), next(method), next(component) else { return false }
+                for i in 0..<tagCount where !next(tags![i]) { return false }
+                return offset == key.count
+            }
+        }
     }
 
     // Each interner is confined to one thread, so the runtime's exclusivity
@@ -56,28 +77,38 @@ public final class RequestInterner {
         tags: UnsafePointer<UnsafePointer<CChar>?>?, tagCount: Int
     ) throws -> RequestContext {
         guard tagCount >= 0, tagCount <= RequestInterner.maximumTags else {
-            throw SyslabError.limitExceeded("a request may carry at most \(RequestInterner.maximumTags) tags, got \(tagCount)")
+            // A size_t above Int.max arrives negative: report it as the unsigned value the caller passed.
+            throw SyslabError.limitExceeded(
+                "a request may carry at most \(RequestInterner.maximumTags) tags, got \(UInt(bitPattern: tagCount))")
         }
         guard tagCount == 0 || tags != nil else {
             throw SyslabError.invalidArgument("request.tags is NULL but tag_count is \(tagCount)")
         }
-        scratch.removeAll(keepingCapacity: true)
-        append(route)
-        append(method)
-        append(component)
+        // Fast path: hash the fields in place and compare them with the cached
+        // key, copying nothing.
+        var hash = RequestInterner.hashSeed
+        var total = 0
+        RequestInterner.hash(route, into: &hash, total: &total)
+        RequestInterner.hash(method, into: &hash, total: &total)
+        RequestInterner.hash(component, into: &hash, total: &total)
         for i in 0..<tagCount {
             guard let tag = tags![i] else { throw SyslabError.invalidArgument("request.tags[\(i)] is NULL") }
-            append(tag)
+            RequestInterner.hash(tag, into: &hash, total: &total)
         }
-        guard scratch.count <= RequestInterner.maximumBytes else {
-            throw SyslabError.limitExceeded("request strings total \(scratch.count) bytes; the limit is \(RequestInterner.maximumBytes)")
+        guard total <= RequestInterner.maximumBytes else {
+            throw SyslabError.limitExceeded("request strings total \(total) bytes; the limit is \(RequestInterner.maximumBytes)")
         }
-        let slot = Int(RequestInterner.hash(scratch) % UInt64(RequestInterner.slots))
-        if let entry = entries[slot], entry.key == scratch {
+        let slot = Int(hash % UInt64(RequestInterner.slots))
+        if let entry = entries[slot], entry.matches(route, method, component, tags, tagCount) {
             hits += 1
             return entry.context
         }
         misses += 1
+        scratch.removeAll(keepingCapacity: true)
+        append(route)
+        append(method)
+        append(component)
+        for i in 0..<tagCount { append(tags![i]) }
         let context = try build(tagCount: tagCount, tags: tags)
         // A real copy, so the scratch buffer stays uniquely owned (no copy-on-write later).
         entries[slot] = Entry(key: scratch.withUnsafeBufferPointer { Array($0) }, context: context)
@@ -109,13 +140,21 @@ public final class RequestInterner {
         return RequestContext(route: fields[0], method: fields[1], component: fields[2], tags: Array(fields[3...]))
     }
 
-    /// FNV-1a: fast and good enough to spread request shapes over the slots.
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
+    /// FNV-1a over each field's bytes and a NUL: fast and good enough to
+    /// spread request shapes over the slots.
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always)
+    static func hash(_ field: UnsafePointer<CChar>?, into h: inout UInt64, total: inout Int) {
+        if var p = field {
+            while p.pointee != 0 {
+                h ^= UInt64(UInt8(bitPattern: p.pointee))
+                h = h &* 0x100_0000_01b3
+                p += 1
+                total += 1
+            }
         }
-        return h
+        h = h &* 0x100_0000_01b3  // the separator (NUL): xor with 0, then multiply
+        total += 1
     }
 }

@@ -20,7 +20,7 @@ public final class MetricFamily: @unchecked Sendable {
     public func series(_ labels: LabelValues) -> MetricSeries {
         lock.withLock {
             if let existing = series[labels] { return existing }
-            let created = MetricSeries(labels: labels, buckets: spec.kind == .histogram ? spec.buckets : [])
+            let created = MetricSeries(labels: labels, kind: spec.kind, buckets: spec.buckets)
             series[labels] = created
             return created
         }

@@ -1,59 +1,128 @@
 import Synchronization
 
-/// One time series of a family: a counter or gauge value, or a histogram's
-/// bucket counts, sum and count. Thread-safe; updates never allocate.
-/// Counter and gauge values are a lock-free atomic (the bits of a Double);
-/// histograms update several numbers together under a lock.
+/// One time series of a family: a counter's or gauge's value, or a
+/// histogram's bucket counts, sum and count. Thread-safe; updates never
+/// allocate and never lock.
+///
+/// Counters and histograms are sharded (`ThreadShard`): each thread adds to
+/// its own cache-line-aligned cells and reading sums the shards, so
+/// concurrent decisions never write a line another thread writes. A gauge is
+/// one atomic value (a gauge is *set*, so shards could not be summed), and
+/// setting it to the value it already holds writes nothing.
 public final class MetricSeries: @unchecked Sendable {
     public let labels: LabelValues
-    private let lock = Lock()
+    public let kind: MetricSpec.Kind
     private let upperBounds: [Double]
-    private let valueBits = Atomic<UInt64>(0)
-    // Only touched under `lock`, so the runtime's exclusivity checks are redundant.
-    /// Per-bucket (not cumulative) counts; the last slot is the +Inf overflow.
-    @exclusivity(unchecked) private var bucketCounts: [UInt64]
-    @exclusivity(unchecked) private var sum = 0.0
-    @exclusivity(unchecked) private var count: UInt64 = 0
+    /// Gauge value (the bits of a Double).
+    private let gaugeBits = Atomic<UInt64>(0)
+    /// `ThreadShard.count` shards of `stride` cells. Counter: cell 0 holds the
+    /// Double bits of its value. Histogram: cells 0...buckets are per-bucket
+    /// (not cumulative) counts, the last of them +Inf; then the count, then
+    /// the Double bits of the sum.
+    private let cells: UnsafeMutablePointer<Atomic<UInt64>>
+    private let stride: Int
+    private let cellsPerShard: Int
 
-    init(labels: LabelValues, buckets: [Double]) {
+    /// Cells per shard rounded up to 128 bytes, so shards never share a cache
+    /// line (nor the adjacent line that x86 prefetches in pairs).
+    private static let lineCells = 16
+
+    init(labels: LabelValues, kind: MetricSpec.Kind, buckets: [Double]) {
         self.labels = labels
-        self.upperBounds = buckets
-        self.bucketCounts = buckets.isEmpty ? [] : Array(repeating: 0, count: buckets.count + 1)
-    }
-
-    /// Adds to a counter or gauge.
-    public func add(_ delta: Double) {
-        var current = valueBits.load(ordering: .relaxed)
-        while true {
-            let next = (Double(bitPattern: current) + delta).bitPattern
-            let (exchanged, original) = valueBits.compareExchange(expected: current, desired: next, ordering: .relaxed)
-            if exchanged { return }
-            current = original
+        self.kind = kind
+        self.upperBounds = kind == .histogram ? buckets : []
+        switch kind {
+        case .counter: cellsPerShard = 1
+        case .gauge: cellsPerShard = 0
+        case .histogram: cellsPerShard = upperBounds.count + 3
         }
+        stride = (cellsPerShard + Self.lineCells - 1) / Self.lineCells * Self.lineCells
+        let total = stride * ThreadShard.count
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: max(total, 1) * MemoryLayout<UInt64>.stride, alignment: Self.lineCells * MemoryLayout<UInt64>.stride)
+        cells = raw.bindMemory(to: Atomic<UInt64>.self, capacity: max(total, 1))
+        for i in 0..<max(total, 1) { (cells + i).initialize(to: Atomic(0)) }
     }
 
-    /// Sets a gauge.
-    public func set(_ newValue: Double) { valueBits.store(newValue.bitPattern, ordering: .relaxed) }
+    deinit {
+        cells.deinitialize(count: max(stride * ThreadShard.count, 1))
+        UnsafeMutableRawPointer(cells).deallocate()
+    }
 
-    /// Records one histogram observation.
+    /// Adds to a counter (the calling thread's shard) or a gauge.
+    public func add(_ delta: Double) {
+        if kind == .gauge {
+            addDouble(gaugeBits, delta, exclusive: false)
+            return
+        }
+        let shard = ThreadShard.current
+        addDouble(cells[shard * stride], delta, exclusive: shard != ThreadShard.overflow)
+    }
+
+    /// Sets a gauge (a no-op write when the value is unchanged).
+    public func set(_ newValue: Double) {
+        let bits = newValue.bitPattern
+        if gaugeBits.load(ordering: .relaxed) != bits { gaugeBits.store(bits, ordering: .relaxed) }
+    }
+
+    /// Records one histogram observation in the calling thread's shard.
     public func observe(_ sample: Double) {
         var index = 0
         while index < upperBounds.count, sample > upperBounds[index] { index += 1 }
-        lock.withLock {
-            bucketCounts[index] &+= 1
-            sum += sample
-            count &+= 1
+        let shard = ThreadShard.current
+        let base = cells + shard * stride
+        let buckets = upperBounds.count + 1
+        if shard != ThreadShard.overflow {
+            // Only this thread writes this shard: plain (relaxed) load and store.
+            base[index].store(base[index].load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+            base[buckets].store(base[buckets].load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+            addDouble(base[buckets + 1], sample, exclusive: true)
+        } else {
+            base[index].wrappingAdd(1, ordering: .relaxed)
+            base[buckets].wrappingAdd(1, ordering: .relaxed)
+            addDouble(base[buckets + 1], sample, exclusive: false)
         }
     }
 
-    /// The current counter or gauge value.
-    public var currentValue: Double { Double(bitPattern: valueBits.load(ordering: .relaxed)) }
+    /// The current counter or gauge value (counters: the sum of the shards).
+    public var currentValue: Double {
+        if kind == .gauge { return Double(bitPattern: gaugeBits.load(ordering: .relaxed)) }
+        guard kind == .counter else { return 0 }
+        var total = 0.0
+        for shard in 0..<ThreadShard.count { total += Double(bitPattern: cells[shard * stride].load(ordering: .relaxed)) }
+        return total
+    }
 
-    /// A consistent copy of a histogram: cumulative counts per upper bound
-    /// (the last for +Inf), the sum and the count.
+    /// A histogram summed over the shards: cumulative counts per upper bound
+    /// (the last for +Inf), the sum and the count. Updates that race with the
+    /// read may be partly included, as with any scrape.
     public var histogram: (cumulative: [UInt64], sum: Double, count: UInt64) {
-        let (counts, s, c) = lock.withLock { (bucketCounts, sum, count) }
+        let buckets = upperBounds.count + 1
+        var counts = [UInt64](repeating: 0, count: buckets)
+        var sum = 0.0
+        var count: UInt64 = 0
+        for shard in 0..<ThreadShard.count {
+            let base = cells + shard * stride
+            for i in 0..<buckets { counts[i] &+= base[i].load(ordering: .relaxed) }
+            count &+= base[buckets].load(ordering: .relaxed)
+            sum += Double(bitPattern: base[buckets + 1].load(ordering: .relaxed))
+        }
         var running: UInt64 = 0
-        return (counts.map { running &+= $0; return running }, s, c)
+        return (counts.map { running &+= $0; return running }, sum, count)
+    }
+
+    @inline(__always)
+    private func addDouble(_ cell: borrowing Atomic<UInt64>, _ delta: Double, exclusive: Bool) {
+        var current = cell.load(ordering: .relaxed)
+        if exclusive {
+            cell.store((Double(bitPattern: current) + delta).bitPattern, ordering: .relaxed)
+            return
+        }
+        while true {
+            let next = (Double(bitPattern: current) + delta).bitPattern
+            let (exchanged, original) = cell.compareExchange(expected: current, desired: next, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
     }
 }

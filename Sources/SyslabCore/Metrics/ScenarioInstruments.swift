@@ -11,9 +11,13 @@ public final class ScenarioInstruments: @unchecked Sendable {
     let store: MetricsStore
     private let injectionFamily: MetricFamily
     private let durationFamily: MetricFamily
-    /// Indexed by `EffectKind.rawValue`; nil for kinds the scenario does not declare.
-    private let injections: [MetricSeries?]
-    private let durations: [MetricSeries?]
+    /// Indexed by `EffectKind.rawValue`; nil for kinds the scenario does not
+    /// declare. Unmanaged so that counting an effect borrows the series
+    /// instead of retaining it (a shared reference count); `series` keeps
+    /// them alive.
+    private let injections: [Unmanaged<MetricSeries>?]
+    private let durations: [Unmanaged<MetricSeries>?]
+    private let series: [MetricSeries]
     let domain: [DomainInstrument]
 
     /// One declared domain family, with the position of its `scenario` label
@@ -43,15 +47,19 @@ public final class ScenarioInstruments: @unchecked Sendable {
         injectionFamily = try store.declare(FrameworkMetrics.injections, by: "framework")
         durationFamily = try store.declare(FrameworkMetrics.effectDuration, by: "framework")
         let slots = (EffectKind.allCases.map(\.rawValue).max() ?? 0) + 1
-        var injections = [MetricSeries?](repeating: nil, count: Int(slots))
-        var durations = [MetricSeries?](repeating: nil, count: Int(slots))
+        var injections = [Unmanaged<MetricSeries>?](repeating: nil, count: Int(slots))
+        var durations = [Unmanaged<MetricSeries>?](repeating: nil, count: Int(slots))
+        var series: [MetricSeries] = []
         for kind in scenario.effectKinds {
             let labels = LabelValues(scenario.name, kind.name)
-            injections[Int(kind.rawValue)] = injectionFamily.series(labels)
-            durations[Int(kind.rawValue)] = durationFamily.series(labels)
+            let counter = injectionFamily.series(labels), histogram = durationFamily.series(labels)
+            series += [counter, histogram]
+            injections[Int(kind.rawValue)] = Unmanaged.passUnretained(counter)
+            durations[Int(kind.rawValue)] = Unmanaged.passUnretained(histogram)
         }
         self.injections = injections
         self.durations = durations
+        self.series = series
         domain = try scenario.metrics.map { spec in
             let family = try store.declare(spec, by: scenario.name)
             let scenarioLabel = spec.labels.firstIndex(of: "scenario")
@@ -65,9 +73,9 @@ public final class ScenarioInstruments: @unchecked Sendable {
     func count(_ effect: Effect) {
         let index = Int(effect.kind.rawValue)
         if let counter = injections[index] {
-            counter.add(1)
+            counter._withUnsafeGuaranteedRef { $0.add(1) }
             let added = effect.addedSeconds
-            if added > 0, let histogram = durations[index] { histogram.observe(added) }
+            if added > 0, let histogram = durations[index] { histogram._withUnsafeGuaranteedRef { $0.observe(added) } }
         } else {
             // An effect kind the scenario did not declare (allowed for Lua scenarios without `effects`).
             let labels = LabelValues(scenario, effect.kind.name)
@@ -75,6 +83,30 @@ public final class ScenarioInstruments: @unchecked Sendable {
             let added = effect.addedSeconds
             if added > 0 { durationFamily.series(labels).observe(added) }
         }
+    }
+
+    /// The series of domain metric `name` for `labels` (the values of its
+    /// labels other than `scenario`, in declaration order), resolved once by
+    /// a compiled scenario at enable.
+    func resolve(_ name: String, _ labels: LabelValues = .none) throws -> MetricSeries {
+        guard let instrument = domain.first(where: { $0.name == name }) else {
+            throw SyslabError.notFound("scenario '\(scenario)' resolves metric '\(name)', which it does not declare")
+        }
+        guard labels.count == instrument.extraLabelCount else {
+            throw SyslabError.invalidArgument("metric '\(name)' of scenario '\(scenario)' needs \(instrument.extraLabelCount) label value(s), got \(labels.count)")
+        }
+        if let sole = instrument.soleSeries { return sole }
+        var full = LabelValues()
+        var next = 0
+        for position in 0..<instrument.labelCount {
+            if position == instrument.scenarioLabel {
+                full.append(scenario)
+            } else {
+                full.append(labels[next])
+                next += 1
+            }
+        }
+        return instrument.family.series(full)
     }
 
     /// Called when an activation starts: series that carry only the

@@ -11,11 +11,25 @@ public final class ActiveScenario: Sendable {
     public let state: ActivationState
     /// The metric series this scenario's decisions update.
     public let instruments: ScenarioInstruments
+    /// What a decision runs: compiled from the parameters once, here.
+    let program: ScenarioProgram
+    /// Effects of scenarios that are not built in are checked before they are handed out.
+    let checksEffects: Bool
 
     init(scenario: Scenario, parameters: ParameterValues, targeting: Targeting, enabledAt: Double,
-         expiresAt: Double?, state: ActivationState, instruments: ScenarioInstruments) {
+         expiresAt: Double?, state: ActivationState, instruments: ScenarioInstruments) throws {
         self.scenario = scenario; self.parameters = parameters; self.targeting = targeting
         self.enabledAt = enabledAt; self.expiresAt = expiresAt; self.state = state; self.instruments = instruments
+        checksEffects = !scenario.isBuiltin
+        if let compile = scenario.compile {
+            program = try compile(ScenarioActivation(
+                scenario: scenario.name, parameters: parameters, state: state, instruments: instruments))
+        } else {
+            program = ClosureProgram(apply: scenario.apply, invocation: ScenarioInvocation(
+                scenario: scenario.name, parameters: parameters, context: RequestContext(), now: enabledAt,
+                elapsed: 0, random: SeededGenerator(seed: 0), state: state,
+                metrics: ScenarioMetrics(instruments: instruments, state: state)))
+        }
     }
 
     public func isExpired(at now: Double) -> Bool {

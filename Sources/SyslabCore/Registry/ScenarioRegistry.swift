@@ -1,26 +1,43 @@
 import Synchronization
 
-/// The catalogue of scenarios and the set currently enabled. Thread-safe: all
-/// state sits behind one lock, and decisions work on an immutable snapshot so
-/// they never hold the lock while a scenario runs.
+/// The catalogue of scenarios and the set currently enabled. Thread-safe.
+///
+/// Changes (enable, disable, reset, expiry) happen under one lock and publish
+/// a new immutable `ActiveSet` with a new generation number. Decisions take no
+/// lock: each thread keeps the set it last saw (`DecisionThread`) and checks
+/// the generation, an atomic load of a line only changes write. Each thread
+/// also draws from its own random stream, and metric updates go to the
+/// thread's own shard, so in steady state a decision writes no cache line
+/// another thread writes (stateful scenarios aside, whose state is shared by
+/// nature and written only when it changes).
 ///
 /// The registry owns a `MetricsStore`: every scenario's declared metrics plus
 /// the framework metrics (`FrameworkMetrics`), updated on enable, disable,
 /// expiry and in every decision.
 public final class ScenarioRegistry: @unchecked Sendable {
     public let clock: Clock
+    /// Reads `clock` on the hot path without retaining it.
+    private let clockReader: ClockReader
     /// Scenario and framework metrics; see `metricsText()`.
     public let metrics: MetricsStore
+    /// Unique per registry in the process; names it in per-thread caches.
+    let id: UInt64
+    private static let nextID = Atomic<UInt64>(1)
     private let lock = Lock()
     private var scenarios: [String: Scenario] = [:]
     private var order: [String] = []
-    /// Enabled scenarios in enable order; replaced wholesale (copy-on-write) on change.
-    private var active: [ActiveScenario] = []
-    private var random: SeededGenerator
-    private var nextExpiry: Double = .infinity
-    /// `active.count`, readable without the lock: an idle registry answers a
-    /// decision without taking the lock or reading the clock.
-    private let activeCount = Atomic<Int>(0)
+    /// The published active set; replaced wholesale on change, under the lock.
+    private var active = ActiveSet.empty
+    /// Bumped (after `active` is replaced) on every change.
+    private let generation = Atomic<UInt64>(1)
+    /// `active.entries.count`, readable without the lock: an idle registry
+    /// answers a decision without reading the clock or any cache.
+    @usableFromInline let activeCount = Atomic<Int>(0)
+    private let seed: UInt64
+    /// Random streams handed to threads so far; the first thread to decide
+    /// gets stream 0, the registry seed's own, so one thread repeating the
+    /// same calls with the same seed gets the same effects.
+    private let streamsClaimed = Atomic<UInt64>(0)
     /// Metric series per registered scenario, created on its first activation.
     private var instruments: [String: ScenarioInstruments] = [:]
     /// NUL-terminated copies of scenario names for C callers; freed in deinit,
@@ -33,7 +50,9 @@ public final class ScenarioRegistry: @unchecked Sendable {
     /// test suite); untrusted ones go through `register(_:)`, which throws.
     public init(clock: Clock = SystemClock(), seed: UInt64 = 0x5EED, scenarios: [Scenario] = BuiltinCatalogue.all) {
         self.clock = clock
-        self.random = SeededGenerator(seed: seed)
+        clockReader = ClockReader(clock)
+        self.seed = seed
+        id = ScenarioRegistry.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let store = MetricsStore()
         var byName: [String: Scenario] = [:]
         var names: [String] = []
@@ -106,15 +125,14 @@ public final class ScenarioRegistry: @unchecked Sendable {
         try lock.withLock {
             // The definition may have been replaced since it was read above.
             guard let current = scenarios[name] else { throw unknown(name) }
-            let entry = ActiveScenario(
+            let entry = try ActiveScenario(
                 scenario: current, parameters: values, targeting: targeting, enabledAt: now,
                 expiresAt: ttl > 0 && ttl.isFinite ? now + ttl : nil, state: ActivationState(),
                 instruments: try instrumentsFor(current))
-            removeActive { $0.scenario.name == name }
-            active.append(entry)
+            let kept = retire { $0.scenario.name == name }
             entry.instruments.activated()
             activations.series(LabelValues(name)).add(1)
-            activeChanged()
+            publish(kept + [entry])
         }
     }
 
@@ -136,7 +154,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
         let t = now ?? clock.now()
         return lock.withLock {
             pruneExpired(at: t)
-            return active
+            return active.entries
         }
     }
 
@@ -154,6 +172,10 @@ public final class ScenarioRegistry: @unchecked Sendable {
     }
 
     // MARK: decisions
+
+    /// True when no scenario is enabled. Inlined into callers (the C ABI),
+    /// so an idle registry answers a decision in a few instructions.
+    @inlinable public var isIdle: Bool { activeCount.load(ordering: .acquiring) == 0 }
 
     /// Runs every active scenario that applies to `context` and hands each
     /// effect to `emit` with the scenario that produced it. `now` overrides the
@@ -175,39 +197,85 @@ public final class ScenarioRegistry: @unchecked Sendable {
     public func decide(
         now: Double? = nil, context makeContext: () throws -> RequestContext, emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
-        if activeCount.load(ordering: .acquiring) == 0 { return 0 }
-        let t = now ?? clock.now()
-        let (snapshot, seed): ([ActiveScenario], UInt64) = lock.withLock {
-            pruneExpired(at: t)
-            return (active, active.isEmpty ? 0 : random.next())
-        }
-        if snapshot.isEmpty { return 0 }
-        let context = try makeContext()
-        var rng = SeededGenerator(seed: seed)
-        var count = 0
-        for entry in snapshot where entry.targeting.matches(context) {
-            if entry.targeting.probability < 1, rng.nextUnit() >= entry.targeting.probability { continue }
-            var invocation = ScenarioInvocation(
-                scenario: entry.scenario.name, parameters: entry.parameters, context: context, now: t,
-                elapsed: t - entry.enabledAt, random: SeededGenerator(seed: rng.next()), state: entry.state,
-                metrics: ScenarioMetrics(instruments: entry.instruments, state: entry.state))
-            let checked = !entry.scenario.isBuiltin
-            var rejected: Error? = nil
-            try entry.scenario.apply(&invocation) { effect in
-                if checked {
-                    guard rejected == nil else { return }
-                    do { try ScenarioRegistry.check(effect, from: entry.scenario) } catch {
-                        rejected = error
-                        return
+        if isIdle { return 0 }
+        return try DecisionThread.withCurrent { thread in
+            let slot = thread.slot(for: self)
+            var view = thread.view(slot, of: self)
+            let t = now ?? (view.readsClock ? clockReader.now() : .nan)
+            if t >= view.earliestExpiry {
+                // Something expired: only this slow path takes the lock.
+                lock.withLock { pruneExpired(at: t) }
+                view = thread.refresh(slot, of: self)
+            }
+            if view.prepared.isEmpty { return 0 }
+            let context = try makeContext()
+            var rng = SeededGenerator(seed: thread.nextSeed(slot))
+            var count = 0
+            // Indexed through a buffer pointer so no element (and no reference in
+            // it) is copied; `view` keeps everything alive.
+            try view.prepared.withUnsafeBufferPointer { prepared in
+                for i in prepared.indices where prepared[i].matcher.matches(context) {
+                    let probability = prepared[i].probability
+                    if probability < 1, rng.nextUnit() >= probability { continue }
+                    var request = ScenarioRequest(
+                        now: t, elapsed: t - prepared[i].enabledAt, random: SeededGenerator(seed: rng.next()))
+                    try prepared[i].entry._withUnsafeGuaranteedRef { entry in
+                        try prepared[i].program._withUnsafeGuaranteedRef { program in
+                            if entry.checksEffects {
+                                try runChecked(entry, program, &request, context, &count, emit)
+                                return
+                            }
+                            try program.run(&request, context) { effect in
+                                entry.instruments.count(effect)
+                                count += 1
+                                emit(entry, effect)
+                            }
+                        }
                     }
                 }
-                entry.instruments.count(effect)
-                count += 1
-                emit(entry, effect)
             }
-            if let rejected { throw rejected }
+            return count
         }
-        return count
+    }
+
+    /// Runs a scenario that is not built in: each effect is validated first,
+    /// and the first invalid one ends the decision with its error.
+    private func runChecked(
+        _ entry: ActiveScenario, _ program: ScenarioProgram, _ request: inout ScenarioRequest, _ context: RequestContext,
+        _ count: inout Int,
+        _ emit: (ActiveScenario, Effect) -> Void
+    ) throws {
+        var rejected: Error? = nil
+        var emitted = 0
+        try program.run(&request, context) { effect in
+            guard rejected == nil else { return }
+            do { try ScenarioRegistry.check(effect, from: entry.scenario) } catch {
+                rejected = error
+                return
+            }
+            entry.instruments.count(effect)
+            emitted += 1
+            emit(entry, effect)
+        }
+        count += emitted
+        if let rejected { throw rejected }
+    }
+
+    /// The published set and its generation, read together (a thread's slow
+    /// path when the generation moved).
+    func publishedSet() -> (UInt64, ActiveSet) {
+        lock.withLock { (generation.load(ordering: .relaxed), active) }
+    }
+
+    /// The generation a thread compares its cached view against.
+    var currentGeneration: UInt64 {
+        @inline(__always) get { generation.load(ordering: .acquiring) }
+    }
+
+    /// A random stream for a thread's first decision on this registry.
+    func claimRandomStream() -> SeededGenerator {
+        let stream = streamsClaimed.wrappingAdd(1, ordering: .relaxed).oldValue
+        return stream == 0 ? SeededGenerator(seed: seed) : SeededGenerator(seed: seed, stream: stream)
     }
 
     /// Convenience for tests and JSON callers: the effects as an array.
@@ -248,11 +316,11 @@ public final class ScenarioRegistry: @unchecked Sendable {
         return created
     }
 
-    /// Removes matching activations and retires them. Caller holds the lock.
-    private func removeActive(where shouldRemove: (ActiveScenario) -> Bool) {
-        guard active.contains(where: shouldRemove) else { return }
+    /// Retires the activations that match and returns the others (to be
+    /// published). Caller holds the lock.
+    private func retire(where shouldRemove: (ActiveScenario) -> Bool) -> [ActiveScenario] {
         var kept: [ActiveScenario] = []
-        for entry in active {
+        for entry in active.entries {
             if shouldRemove(entry) {
                 entry.state.retire()
                 entry.instruments.deactivated()
@@ -260,20 +328,28 @@ public final class ScenarioRegistry: @unchecked Sendable {
                 kept.append(entry)
             }
         }
-        active = kept
-        activeChanged()
+        return kept
     }
 
-    /// Caller holds the lock.
-    private func activeChanged() {
-        nextExpiry = active.compactMap(\.expiresAt).min() ?? .infinity
-        enabledGauge.set(Double(active.count))
-        activeCount.store(active.count, ordering: .releasing)
+    /// Removes matching activations and publishes the rest. Caller holds the lock.
+    private func removeActive(where shouldRemove: (ActiveScenario) -> Bool) {
+        guard active.entries.contains(where: shouldRemove) else { return }
+        publish(retire(where: shouldRemove))
+    }
+
+    /// Publishes a new active set: the set first, then the generation, then
+    /// the count, so a thread that sees the new count sees the new
+    /// generation and fetches the new set. Caller holds the lock.
+    private func publish(_ entries: [ActiveScenario]) {
+        active = ActiveSet(entries)
+        enabledGauge.set(Double(entries.count))
+        generation.wrappingAdd(1, ordering: .releasing)
+        activeCount.store(entries.count, ordering: .releasing)
     }
 
     /// Caller holds the lock.
     private func pruneExpired(at now: Double) {
-        guard now >= nextExpiry else { return }
+        guard now >= active.earliestExpiry else { return }
         removeActive { $0.isExpired(at: now) }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Mutable state owned by one activation of a scenario (a token budget, a
 /// breaker's state, a leak's accumulated bytes). Thread-safe; discarded on
 /// disable, reset or expiry so a re-enabled scenario starts fresh.
@@ -8,7 +10,12 @@ public final class ActivationState: @unchecked Sendable {
     private let lock = Lock()
     // Only touched under `lock`, so the runtime's exclusivity checks are redundant.
     @exclusivity(unchecked) private var store = Values()
-    @exclusivity(unchecked) private var retiredFlag = false
+    /// Atomic, so gauges can check it on every decision without the lock.
+    private let retiredFlag = Atomic<Bool>(false)
+    /// A word a scenario keeps in step with its values (written inside
+    /// `transaction`) so that a decision which would change nothing can see
+    /// that without the lock, and write nothing. 0 until a scenario sets it.
+    public let summary = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -37,9 +44,9 @@ public final class ActivationState: @unchecked Sendable {
 
     /// True once the activation has ended (disabled, reset, expired or
     /// replaced); a decision still running on it must not publish gauges.
-    public var isRetired: Bool { lock.withLock { retiredFlag } }
+    public var isRetired: Bool { retiredFlag.load(ordering: .acquiring) }
 
-    func retire() { lock.withLock { retiredFlag = true } }
+    func retire() { retiredFlag.store(true, ordering: .releasing) }
 
     /// The values of one activation: named numbers and named arrays of numbers
     /// (e.g. the release times of a pool's slots).

@@ -176,6 +176,17 @@ public struct ParameterValues: Sendable, Equatable {
 
     public var json: JSONValue { .object(values.mapValues(\.json)) }
 
+    /// A copy in fresh storage (see `ScenarioInvocation.threadPrivateCopy`).
+    func threadPrivateCopy() -> ParameterValues {
+        var copy = ParameterValues()
+        copy.entries = entries.map { entry in
+            let value: ParameterValue
+            if case .string(let s) = entry.value { value = .string(String(decoding: Array(s.utf8), as: UTF8.self)) } else { value = entry.value }
+            return (String(decoding: Array(entry.name.utf8), as: UTF8.self), value)
+        }
+        return copy
+    }
+
     public static func == (a: ParameterValues, b: ParameterValues) -> Bool {
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }

@@ -2,11 +2,11 @@
 public struct ScenarioInvocation {
     public let scenario: String
     public let parameters: ParameterValues
-    public let context: RequestContext
+    public internal(set) var context: RequestContext
     /// Seconds since the Unix epoch (or virtual time in the simulator).
-    public let now: Double
+    public internal(set) var now: Double
     /// Seconds since this activation was enabled.
-    public let elapsed: Double
+    public internal(set) var elapsed: Double
     /// Per-decision random stream, derived from the registry seed.
     public var random: SeededGenerator
     /// State that lives as long as this activation (budgets, breaker state).
@@ -20,6 +20,22 @@ public struct ScenarioInvocation {
     ) {
         self.scenario = scenario; self.parameters = parameters; self.context = context; self.now = now
         self.elapsed = elapsed; self.random = random; self.state = state; self.metrics = metrics
+    }
+
+    /// Puts one request's fields in place (see `ClosureProgram`).
+    mutating func reset(for request: ScenarioRequest, _ context: RequestContext) {
+        self.context = context
+        now = request.now
+        elapsed = request.elapsed
+        random = request.random
+    }
+
+    /// A copy whose name and parameters live in storage of their own, so a
+    /// thread using it never touches reference counts another thread touches.
+    func threadPrivateCopy() -> ScenarioInvocation {
+        ScenarioInvocation(
+            scenario: String(decoding: Array(scenario.utf8), as: UTF8.self), parameters: parameters.threadPrivateCopy(),
+            context: RequestContext(), now: 0, elapsed: 0, random: random, state: state, metrics: metrics)
     }
 }
 
@@ -42,6 +58,9 @@ public struct Scenario: Sendable {
     /// "builtin" or "lua".
     public var origin: String
     public var apply: ScenarioApply
+    /// Built-ins that compile their parameters into a typed program once per
+    /// activation; nil runs `apply` through a `ClosureProgram`.
+    var compile: ScenarioCompiler?
 
     public init(
         name: String, category: String, summary: String, notes: LearningNotes,

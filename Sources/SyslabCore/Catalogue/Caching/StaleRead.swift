@@ -12,13 +12,32 @@ enum StaleRead {
             .number("max_staleness_seconds", default: 30, min: 0, max: 86_400, unit: "s", help: "Oldest data served."),
         ],
         metrics: [DomainMetrics.staleReads, DomainMetrics.staleness],
-        effectKinds: [.staleRead]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        guard invocation.random.nextUnit() < p.double("probability") else { return }
-        let age = invocation.random.nextUnit() * p.double("max_staleness_seconds")
-        try invocation.metrics.increment(DomainMetrics.staleReads.name)
-        try invocation.metrics.observe(DomainMetrics.staleness.name, age)
-        emit(.staleRead(seconds: age))
+        effectKinds: [.staleRead],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters and series, resolved at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let probability: Double
+        let maxStaleness: Double
+        let staleReads: MetricSeries?
+        let staleness: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            probability = activation.parameters.double("probability")
+            maxStaleness = activation.parameters.double("max_staleness_seconds")
+            staleReads = try activation.series(DomainMetrics.staleReads)
+            staleness = try activation.series(DomainMetrics.staleness)
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            guard request.random.nextUnit() < probability else { return }
+            let age = request.random.nextUnit() * maxStaleness
+            staleReads?.add(1)
+            staleness?.observe(age)
+            emit(.staleRead(seconds: age))
+        }
     }
 }

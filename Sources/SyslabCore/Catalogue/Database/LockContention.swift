@@ -16,20 +16,41 @@ enum LockContention {
             .integer("lock_timeout_ms", default: 1_000, min: 0, max: 600_000, unit: "ms", help: "Give up after waiting this long."),
         ],
         metrics: [DomainMetrics.lockWait, lockTimeouts],
-        effectKinds: [.lockWait, .error]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        guard invocation.random.nextUnit() < p.double("contention_probability") else { return }
-        let wait = Distribution.exponential(mean: p.double("hold_ms")).sample(&invocation.random) / 1000
-        let timeout = Double(p.int("lock_timeout_ms")) / 1000
-        if wait > timeout {
-            try invocation.metrics.observe(DomainMetrics.lockWait.name, timeout)
-            try invocation.metrics.increment(lockTimeouts.name)
-            emit(.lockWait(seconds: timeout))
-            emit(.error(status: 409))
-        } else {
-            try invocation.metrics.observe(DomainMetrics.lockWait.name, wait)
-            emit(.lockWait(seconds: wait))
+        effectKinds: [.lockWait, .error],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters and series, resolved at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let probability: Double
+        let hold: Distribution
+        let timeout: Double
+        let waits: MetricSeries?
+        let timeouts: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            probability = p.double("contention_probability")
+            hold = .exponential(mean: p.double("hold_ms"))
+            timeout = Double(p.int("lock_timeout_ms")) / 1000
+            waits = try activation.series(DomainMetrics.lockWait)
+            timeouts = try activation.series(lockTimeouts)
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            guard request.random.nextUnit() < probability else { return }
+            let wait = hold.sample(&request.random) / 1000
+            if wait > timeout {
+                waits?.observe(timeout)
+                timeouts?.add(1)
+                emit(.lockWait(seconds: timeout))
+                emit(.error(status: 409))
+            } else {
+                waits?.observe(wait)
+                emit(.lockWait(seconds: wait))
+            }
         }
     }
 }

@@ -18,13 +18,32 @@ enum NPlusOneQuery {
             .integer("batch_size", default: 1, min: 1, max: 10_000, help: "Items fetched per extra query (1 = the N+1 bug; larger = batched)."),
         ],
         metrics: [queriesPerRequest, queries],
-        effectKinds: [.extraQueries]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        let items = p.int("items"), batch = p.int("batch_size")
-        let extra = (items + batch - 1) / batch
-        try invocation.metrics.observe(queriesPerRequest.name, Double(extra + 1))
-        try invocation.metrics.increment(queries.name, by: Double(extra + 1))
-        if extra > 0 { emit(.extraQueries(Double(extra), secondsEach: p.double("query_ms") / 1000)) }
+        effectKinds: [.extraQueries],
+        compile: { try Program($0) }
+    )
+
+    /// The query count and latency are fixed per activation: computed at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let extra: Int
+        let querySeconds: Double
+        let perRequest: MetricSeries?
+        let total: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            let items = p.int("items"), batch = p.int("batch_size")
+            extra = (items + batch - 1) / batch
+            querySeconds = p.double("query_ms") / 1000
+            perRequest = try activation.series(queriesPerRequest)
+            total = try activation.series(queries)
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            perRequest?.observe(Double(extra + 1))
+            total?.add(Double(extra + 1))
+            if extra > 0 { emit(.extraQueries(Double(extra), secondsEach: querySeconds)) }
+        }
     }
 }

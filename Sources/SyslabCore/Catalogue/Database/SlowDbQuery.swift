@@ -15,13 +15,33 @@ enum SlowDbQuery {
             .number("stddev_ms", default: 100, min: 0, max: 60_000, unit: "ms", help: "Standard deviation of the added time (lognormal)."),
         ],
         metrics: [DomainMetrics.dbQueryDuration, slowQueries],
-        effectKinds: [.delay]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        let mean = p.double("delay_ms"), sd = p.double("stddev_ms")
-        let ms = mean <= 0 ? 0 : (sd <= 0 ? mean : Distribution.lognormal(mean: mean, stddev: sd).sample(&invocation.random))
-        try invocation.metrics.increment(slowQueries.name)
-        try invocation.metrics.observe(DomainMetrics.dbQueryDuration.name, ms / 1000)
-        if ms > 0 { emit(.delay(seconds: ms / 1000)) }
+        effectKinds: [.delay],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters, the lognormal's parameters and the series, computed at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let mean: Double
+        let delay: Distribution
+        let slow: MetricSeries?
+        let duration: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            mean = p.double("delay_ms")
+            let sd = p.double("stddev_ms")
+            delay = sd <= 0 ? .constant(mean) : .lognormal(mean: mean, stddev: sd)
+            slow = try activation.series(slowQueries)
+            duration = try activation.series(DomainMetrics.dbQueryDuration)
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            let ms = mean <= 0 ? 0 : delay.sample(&request.random)
+            slow?.add(1)
+            duration?.observe(ms / 1000)
+            if ms > 0 { emit(.delay(seconds: ms / 1000)) }
+        }
     }
 }

@@ -12,12 +12,27 @@ enum ErrorBurst {
             .integer("status_code", default: 500, min: 400, max: 599, help: "HTTP status returned for failed requests."),
         ],
         metrics: [DomainMetrics.injectedErrors],
-        effectKinds: [.error]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        if invocation.random.nextUnit() < p.double("probability") {
-            let status = p.int("status_code")
-            try invocation.metrics.increment(DomainMetrics.injectedErrors.name, LabelValues(String(status)))
+        effectKinds: [.error],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters and the error counter for the configured status, resolved at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let probability: Double
+        let status: Int
+        let errors: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            probability = activation.parameters.double("probability")
+            status = activation.parameters.int("status_code")
+            errors = try activation.series(DomainMetrics.injectedErrors, LabelValues(String(status)))
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            guard request.random.nextUnit() < probability else { return }
+            errors?.add(1)
             emit(.error(status: status))
         }
     }

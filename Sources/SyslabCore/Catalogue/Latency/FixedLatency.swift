@@ -11,10 +11,25 @@ enum FixedLatency {
             .integer("delay_ms", default: 200, min: 0, max: 60_000, unit: "ms", help: "Delay added to each request."),
         ],
         metrics: [DomainMetrics.injectedLatency],
-        effectKinds: [.delay]
-    ) { invocation, emit in
-        let seconds = Double(invocation.parameters.int("delay_ms")) / 1000
-        try invocation.metrics.observe(DomainMetrics.injectedLatency.name, seconds)
-        emit(.delay(seconds: seconds))
+        effectKinds: [.delay],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters and the latency series, resolved at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let seconds: Double
+        let latency: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            seconds = Double(activation.parameters.int("delay_ms")) / 1000
+            latency = try activation.series(DomainMetrics.injectedLatency)
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            latency?.observe(seconds)
+            emit(.delay(seconds: seconds))
+        }
     }
 }

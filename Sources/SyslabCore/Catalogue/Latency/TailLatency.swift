@@ -18,18 +18,41 @@ enum TailLatency {
             .number("max_ms", default: 30_000, min: 0, max: 300_000, unit: "ms", help: "Cap on any single delay."),
         ],
         metrics: [DomainMetrics.injectedLatency, slowRequests],
-        effectKinds: [.delay]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        var ms = p.double("base_ms")
-        if invocation.random.nextUnit() < p.double("tail_probability") {
-            let tail = Distribution.pareto(scale: p.double("tail_ms"), alpha: p.double("tail_alpha"))
-            ms += tail.sample(&invocation.random)
-            try invocation.metrics.increment(slowRequests.name)
+        effectKinds: [.delay],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters, the tail distribution and the series, built at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let base: Double
+        let tailProbability: Double
+        let tail: Distribution
+        let cap: Double
+        let slow: MetricSeries?
+        let latency: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            base = p.double("base_ms")
+            tailProbability = p.double("tail_probability")
+            tail = .pareto(scale: p.double("tail_ms"), alpha: p.double("tail_alpha"))
+            cap = p.double("max_ms")
+            slow = try activation.series(slowRequests)
+            latency = try activation.series(DomainMetrics.injectedLatency)
         }
-        ms = min(ms, p.double("max_ms"))
-        guard ms > 0 else { return }
-        try invocation.metrics.observe(DomainMetrics.injectedLatency.name, ms / 1000)
-        emit(.delay(seconds: ms / 1000))
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            var ms = base
+            if request.random.nextUnit() < tailProbability {
+                ms += tail.sample(&request.random)
+                slow?.add(1)
+            }
+            ms = min(ms, cap)
+            guard ms > 0 else { return }
+            latency?.observe(ms / 1000)
+            emit(.delay(seconds: ms / 1000))
+        }
     }
 }

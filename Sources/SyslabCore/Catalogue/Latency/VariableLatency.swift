@@ -14,14 +14,32 @@ enum VariableLatency {
             .number("max_ms", default: 5_000, min: 0, max: 120_000, unit: "ms", help: "Cap on any single delay."),
         ],
         metrics: [DomainMetrics.injectedLatency],
-        effectKinds: [.delay]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        let mean = p.double("mean_ms")
-        let distribution = distribution(named: p.string("distribution"), meanMs: mean, stddevMs: p.double("stddev_ms"))
-        let ms = mean <= 0 ? 0 : min(distribution.sample(&invocation.random), p.double("max_ms"))
-        try invocation.metrics.observe(DomainMetrics.injectedLatency.name, ms / 1000)
-        emit(.delay(seconds: ms / 1000))
+        effectKinds: [.delay],
+        compile: { try Program($0) }
+    )
+
+    /// The distribution, cap and series, built at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let mean: Double
+        let delay: Distribution
+        let cap: Double
+        let latency: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            mean = p.double("mean_ms")
+            delay = distribution(named: p.string("distribution"), meanMs: mean, stddevMs: p.double("stddev_ms"))
+            cap = p.double("max_ms")
+            latency = try activation.series(DomainMetrics.injectedLatency)
+        }
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            let ms = mean <= 0 ? 0 : min(delay.sample(&request.random), cap)
+            latency?.observe(ms / 1000)
+            emit(.delay(seconds: ms / 1000))
+        }
     }
 
     /// The distribution with the requested mean (in milliseconds).

@@ -24,15 +24,71 @@ enum CircuitBreaker {
             .integer("half_open_successes", default: 3, min: 1, max: 1_000, help: "Successful probes in a row that close the breaker again."),
         ],
         metrics: [state, trips, rejections],
-        effectKinds: [.delay, .error]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        let now = invocation.now
-        let fails = invocation.random.nextUnit() < p.double("failure_probability")
-        let threshold = Double(p.int("failure_threshold")), openFor = p.double("open_seconds")
-        let probesNeeded = Double(p.int("half_open_successes"))
-        // Outcome: 0 passed, 1 failed through, 2 rejected fast; plus whether the breaker just opened.
-        let (outcome, opened, current) = invocation.state.transaction { v -> (Int, Bool, State) in
+        effectKinds: [.delay, .error],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters and series, resolved at enable. The breaker's values
+    /// live in the activation state; while the breaker is closed with no
+    /// failure counted, a successful call changes nothing and takes no lock
+    /// (`ActivationState.summary` is 0 exactly then).
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let failureProbability: Double
+        let threshold: Double
+        let openFor: Double
+        let probesNeeded: Double
+        let failureLatency: Double
+        let state: ActivationState
+        let stateGauge: MetricSeries?
+        let tripCounter: MetricSeries?
+        let rejectionCounter: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            failureProbability = p.double("failure_probability")
+            threshold = Double(p.int("failure_threshold"))
+            openFor = p.double("open_seconds")
+            probesNeeded = Double(p.int("half_open_successes"))
+            failureLatency = Double(p.int("failure_latency_ms")) / 1000
+            state = activation.state
+            stateGauge = try activation.series(CircuitBreaker.state)
+            tripCounter = try activation.series(trips)
+            rejectionCounter = try activation.series(rejections)
+        }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            let now = request.now
+            let fails = request.random.nextUnit() < failureProbability
+            if !fails, state.summary.load(ordering: .acquiring) == 0 {
+                publish(.closed)
+                return
+            }
+            // Outcome: 0 passed, 1 failed through, 2 rejected fast; plus whether the breaker just opened.
+            let (outcome, opened, current) = state.transaction { v -> (Int, Bool, State) in
+                let result = transition(&v, fails: fails, now: now)
+                let clean = v["state"] == State.closed.rawValue && v["failures"] == 0
+                state.summary.store(clean ? 0 : 1, ordering: .releasing)
+                return result
+            }
+            publish(current)
+            if opened { tripCounter?.add(1) }
+            switch outcome {
+            case 1:
+                if failureLatency > 0 { emit(.delay(seconds: failureLatency)) }
+                emit(.error(status: 502))
+            case 2:
+                rejectionCounter?.add(1)
+                emit(.error(status: 503))
+            default: break
+            }
+        }
+
+        /// The state gauge; an ended activation publishes nothing.
+        private func publish(_ current: State) {
+            if !state.isRetired { stateGauge?.set(current.rawValue) }
+        }
+
+        private func transition(_ v: inout ActivationState.Values, fails: Bool, now: Double) -> (Int, Bool, State) {
             var s = State(rawValue: v["state"]) ?? .closed
             if s == .open {
                 guard now - v["opened_at"] >= openFor else { return (2, false, s) }
@@ -60,18 +116,6 @@ enum CircuitBreaker {
             }
             v["state"] = s.rawValue
             return (1, false, s)
-        }
-        try invocation.metrics.set(state.name, current.rawValue)
-        if opened { try invocation.metrics.increment(trips.name) }
-        switch outcome {
-        case 1:
-            let latency = Double(p.int("failure_latency_ms")) / 1000
-            if latency > 0 { emit(.delay(seconds: latency)) }
-            emit(.error(status: 502))
-        case 2:
-            try invocation.metrics.increment(rejections.name)
-            emit(.error(status: 503))
-        default: break
         }
     }
 }

@@ -19,25 +19,47 @@ enum RetryStorm {
             .number("attempt_ms", default: 100, min: 0, max: 600_000, unit: "ms", help: "How long a failed attempt takes."),
         ],
         metrics: [attempts, depth],
-        effectKinds: [.retry, .error]
-    ) { invocation, emit in
-        let p = invocation.parameters
-        let probability = p.double("failure_probability"), maxRetries = p.int("max_retries")
-        let attemptSeconds = p.double("attempt_ms") / 1000
-        var backoff = p.double("backoff_ms") / 1000
-        var retries = 0, waited = 0.0, failedAll = false
-        while invocation.random.nextUnit() < probability {
-            waited += attemptSeconds
-            guard retries < maxRetries else { failedAll = true; break }
-            retries += 1
-            waited += backoff
-            backoff *= 2
+        effectKinds: [.retry, .error],
+        compile: { try Program($0) }
+    )
+
+    /// Typed parameters and series, resolved at enable.
+    final class Program: ScenarioProgram, @unchecked Sendable {
+        let probability: Double
+        let maxRetries: Int
+        let attemptSeconds: Double
+        let firstBackoff: Double
+        let depthSeries: MetricSeries?
+        let attemptSeries: MetricSeries?
+
+        init(_ activation: ScenarioActivation) throws {
+            let p = activation.parameters
+            probability = p.double("failure_probability")
+            maxRetries = p.int("max_retries")
+            attemptSeconds = p.double("attempt_ms") / 1000
+            firstBackoff = p.double("backoff_ms") / 1000
+            depthSeries = try activation.series(depth)
+            attemptSeries = try activation.series(attempts)
         }
-        try invocation.metrics.observe(depth.name, Double(retries + 1))
-        if retries > 0 {
-            try invocation.metrics.increment(attempts.name, by: Double(retries))
-            emit(.retry(attempts: Double(retries), seconds: waited))
+
+        override var readsTime: Bool { false }
+
+        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+            var backoff = firstBackoff
+            var retries = 0, waited = 0.0, failedAll = false
+            while request.random.nextUnit() < probability {
+                waited += attemptSeconds
+                guard retries < maxRetries else { failedAll = true; break }
+                retries += 1
+                waited += backoff
+                backoff *= 2
+            }
+            depthSeries?.observe(Double(retries + 1))
+            if retries > 0 {
+                attemptSeries?.add(Double(retries))
+                emit(.retry(attempts: Double(retries), seconds: waited))
+            }
+            if failedAll { emit(.error(status: 503)) }
         }
-        if failedAll { emit(.error(status: 503)) }
     }
 }

@@ -1,0 +1,116 @@
+/// What one decision hands to a scenario's program besides the request
+/// itself (passed borrowed, so it is not copied): the time and the
+/// decision's random stream for this scenario.
+public struct ScenarioRequest {
+    /// Seconds since the Unix epoch (or virtual time in the simulator).
+    public var now: Double
+    /// Seconds since this activation was enabled.
+    public var elapsed: Double
+    public var random: SeededGenerator
+}
+
+/// Everything a scenario's compiler may resolve once, when the scenario is
+/// enabled: the validated parameters, the activation's state and its metric
+/// series.
+public struct ScenarioActivation {
+    public let scenario: String
+    public let parameters: ParameterValues
+    public let state: ActivationState
+    /// nil outside a registry (metrics are then discarded).
+    let instruments: ScenarioInstruments?
+
+    /// The series of a declared metric for `labels` (its labels other than
+    /// `scenario`), resolved once so a decision records without a lookup;
+    /// nil when metrics are discarded.
+    func series(_ spec: MetricSpec, _ labels: LabelValues = .none) throws -> MetricSeries? {
+        try instruments?.resolve(spec.name, labels)
+    }
+}
+
+extension ScenarioActivation {
+    init(_ invocation: ScenarioInvocation) {
+        self.init(scenario: invocation.scenario, parameters: invocation.parameters, state: invocation.state,
+                  instruments: invocation.metrics.instruments)
+    }
+}
+
+extension Scenario {
+    /// A built-in whose per-request work is a program compiled once per
+    /// activation. Its `apply` (for callers outside a registry) compiles on
+    /// every call, so the program is the one definition of its behaviour;
+    /// state that must outlive a call lives in `ActivationState`.
+    init(
+        name: String, category: String, summary: String, notes: LearningNotes,
+        parameters: [ParameterSpec], metrics: [MetricSpec], applicability: Targeting = .everything,
+        effectKinds: [EffectKind], compile: @escaping ScenarioCompiler
+    ) {
+        self.init(
+            name: name, category: category, summary: summary, notes: notes, parameters: parameters, metrics: metrics,
+            applicability: applicability, effectKinds: effectKinds
+        ) { invocation, emit in
+            let program = try compile(ScenarioActivation(invocation))
+            var request = ScenarioRequest(now: invocation.now, elapsed: invocation.elapsed, random: invocation.random)
+            try program.run(&request, invocation.context, emit)
+            invocation.random = request.random
+        }
+        self.compile = compile
+    }
+}
+
+/// What one activation runs on every matching request, built once at enable.
+/// Built-in scenarios subclass it with typed fields read from their validated
+/// parameters and metric series resolved up front; `ClosureProgram` runs a
+/// plain `ScenarioApply` (Lua-defined scenarios, and built-ins without a
+/// compiler). A program is shared by every thread: its state is atomic or
+/// sits in `ActivationState`.
+open class ScenarioProgram: @unchecked Sendable {
+    public init() {}
+
+    /// Computes the effects for `context` and hands each to `emit`.
+    open func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {}
+
+    /// Whether `run` reads `request.now` or `request.elapsed`. When no
+    /// active program does and nothing expires, a decision skips reading the
+    /// clock (it then passes NaN, which such a program never reads).
+    open var readsTime: Bool { true }
+
+    /// A copy for one thread, or self when the program has nothing a thread
+    /// should own (see `ClosureProgram`).
+    open func forThread() -> ScenarioProgram { self }
+}
+
+/// Compiles a validated activation into its program.
+public typealias ScenarioCompiler = @Sendable (ScenarioActivation) throws -> ScenarioProgram
+
+/// Runs a `ScenarioApply` closure. Each thread gets its own copy whose
+/// invocation is built once and then only has its per-request fields
+/// replaced, so a decision does not retain the activation's shared objects.
+final class ClosureProgram: ScenarioProgram, @unchecked Sendable {
+    private let apply: ScenarioApply
+    private var invocation: ScenarioInvocation
+    /// True while `run` uses `invocation`; a nested decision on the same
+    /// thread (a script deciding from inside its apply) builds its own.
+    private var busy = false
+
+    init(apply: @escaping ScenarioApply, invocation: ScenarioInvocation) {
+        self.apply = apply
+        self.invocation = invocation
+    }
+
+    override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        if busy {
+            var fresh = invocation
+            fresh.reset(for: request, context)
+            try apply(&fresh, emit)
+            return
+        }
+        busy = true
+        defer { busy = false }
+        invocation.reset(for: request, context)
+        try apply(&invocation, emit)
+    }
+
+    override func forThread() -> ScenarioProgram {
+        ClosureProgram(apply: apply, invocation: invocation.threadPrivateCopy())
+    }
+}
