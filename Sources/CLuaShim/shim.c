@@ -156,6 +156,20 @@ static void *limited_realloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return p;
 }
 
+int syslab_lua_memory_exhausted(lua_State *L) {
+    state_limits *a = limits_of(L);
+    if (a == NULL || a->limit == 0) return 0;
+    size_t high_water = a->limit / 10 * 9;
+    if (a->used < high_water) return 0;
+    lua_gc(L, LUA_GCCOLLECT); /* errors in finalizers become warnings: nothing is raised */
+    return a->used >= high_water;
+}
+
+size_t syslab_lua_memory_limit(lua_State *L) {
+    state_limits *a = limits_of(L);
+    return a != NULL ? a->limit : 0;
+}
+
 static int panic_handler(lua_State *L) {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "syslab: unprotected Lua error: %s\n", msg ? msg : "(not a string)");
