@@ -26,7 +26,8 @@ static void test_sandbox_libraries(void) {
                      "assert(string and table and math and utf8 and coroutine)\n"
                      "local ok, err = load(string.dump(function() end))\n"
                      "assert(ok == nil and err:find('binary chunk'), err)\n"
-                     "assert(load('return 1 + 1')() == 2)\n"
+                     "assert(load('return 1 + 1')() == 2 and load('return string')() == string)\n"
+                     "assert(load('return x', 'chunk', 'bt', {x = 5})() == 5)\n"
                      "assert(require('syslab').version)\n"
                      "local ok2, err2 = pcall(require, 'io')\n"
                      "assert(not ok2 and err2:find('not available in the sandbox'), err2)\n",

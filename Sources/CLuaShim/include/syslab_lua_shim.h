@@ -49,7 +49,7 @@ void syslab_lua_remove(lua_State *L, int idx);
 void syslab_lua_insert(lua_State *L, int idx);
 void *syslab_lua_newuserdata(lua_State *L, size_t size);
 
-/* A protected loadbuffer/loadfile (they do not raise, but keep one entry point). */
+/* luaL_loadfilex for source text only (binary chunks can crash the VM). */
 int syslab_lua_loadfile(lua_State *L, const char *path);
 
 /* Message handler that appends a traceback (like lua.c's msghandler). */
