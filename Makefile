@@ -75,20 +75,34 @@ test-lua: build
 # The official Lua 5.4.4 test suite (kept outside the project) run with syslab-lua:
 # main.lua (the stand-alone interpreter) and the portable suite, each with the
 # default limits and with the safety limits set. Skipped where the folder is absent.
+# main.lua's Ctrl-C test (all.lua runs main.lua too) reads a background script's
+# pid from `sh -c "lua ... & echo $$!"` and expects it before the script's first
+# output. On a loaded machine the script often wins that race, stock lua5.4 as
+# well, and the test then signals a wrong pid. So the suite calls syslab-lua
+# through a wrapper (main.lua takes the interpreter's name from arg) that waits
+# 50 ms before exec; a run that still loses the race is retried once, saying so.
 LUA_OFFICIAL_TESTS ?= $(CURDIR)/../shared/lua-5.4.4-tests
 LUA_OFFICIAL_LIMITS := SYSLAB_LUA_MAX_INSTRUCTIONS=20000000000 SYSLAB_LUA_MAX_MEMORY_MB=1024
+LUA_OFFICIAL_WRAPPER := $(CURDIR)/.build/official-lua/lua
 
 test-lua-official: build
 	@if [ ! -f "$(LUA_OFFICIAL_TESTS)/all.lua" ]; then \
 	  echo "test-lua-official: skipped ($(LUA_OFFICIAL_TESTS) not found)"; exit 0; fi; \
+	mkdir -p $(dir $(LUA_OFFICIAL_WRAPPER)); \
+	printf '#!/bin/bash\nsleep 0.05\nexec -a "$$0" %s "$$@"\n' "$(CURDIR)/$(LUA_BIN)" > $(LUA_OFFICIAL_WRAPPER); \
+	chmod +x $(LUA_OFFICIAL_WRAPPER); \
+	log=$(CURDIR)/.build/official-lua/last.log; \
 	cd "$(LUA_OFFICIAL_TESTS)" && for limits in "" "$(LUA_OFFICIAL_LIMITS)"; do \
 	  for run in "main.lua" "-e_U=true all.lua"; do \
-	    log=$(CURDIR)/.build/lua-official.log; \
-	    if env $$limits $(CURDIR)/$(LUA_BIN) $$run > $$log 2>&1 && \
-	       { [ "$$run" = main.lua ] || grep -q "final OK" $$log; }; then \
-	      echo "official Lua suite: $$run ($${limits:-default limits}): ok"; \
-	    else \
-	      tail -20 $$log; echo "official Lua suite: $$run ($${limits:-default limits}): FAILED"; exit 1; fi; \
+	    for attempt in 1 2; do \
+	      if env $$limits $(LUA_OFFICIAL_WRAPPER) $$run > $$log 2>&1 && \
+	         { [ "$$run" = main.lua ] || grep -q "final OK" $$log; }; then \
+	        echo "official Lua suite: $$run ($${limits:-default limits}): ok"; break; \
+	      elif [ $$attempt = 1 ] && grep -q "testing Ctrl C" $$log && ! grep -q "^done (with" $$log; then \
+	        echo "official Lua suite: $$run lost the race in main.lua's Ctrl-C test; once more:"; \
+	      else \
+	        tail -20 $$log; echo "official Lua suite: $$run ($${limits:-default limits}): FAILED"; exit 1; fi; \
+	    done; \
 	  done; \
 	done
 

@@ -121,7 +121,7 @@ int syslab_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 void syslab_lua_remove(lua_State *L, int idx) { lua_remove(L, idx); }
 void syslab_lua_insert(lua_State *L, int idx) { lua_insert(L, idx); }
 void *syslab_lua_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 1); }
-int syslab_lua_loadfile(lua_State *L, const char *path) { return luaL_loadfile(L, path); }
+int syslab_lua_loadfile(lua_State *L, const char *path) { return luaL_loadfilex(L, path, "t"); }
 
 int syslab_lua_traceback_handler(lua_State *L) {
     const char *msg = lua_tostring(L, 1);
@@ -154,6 +154,20 @@ static void *limited_realloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         a->used = a->used - old + nsize;
     }
     return p;
+}
+
+int syslab_lua_memory_exhausted(lua_State *L) {
+    state_limits *a = limits_of(L);
+    if (a == NULL || a->limit == 0) return 0;
+    size_t high_water = a->limit / 10 * 9;
+    if (a->used < high_water) return 0;
+    lua_gc(L, LUA_GCCOLLECT); /* errors in finalizers become warnings: nothing is raised */
+    return a->used >= high_water;
+}
+
+size_t syslab_lua_memory_limit(lua_State *L) {
+    state_limits *a = limits_of(L);
+    return a != NULL ? a->limit : 0;
 }
 
 static int panic_handler(lua_State *L) {
@@ -256,7 +270,7 @@ static void push_thread(lua_State *L, lua_State *L1) {
 }
 
 /* debug.sethook([thread,] [hook, mask [, count]]) with the budget hook kept. */
-static int sandboxed_sethook(lua_State *L) {
+static int budget_keeping_sethook(lua_State *L) {
     int arg;
     lua_State *L1 = thread_argument(L, &arg);
     int mask = 0, count = 0;
@@ -291,7 +305,7 @@ static int sandboxed_sethook(lua_State *L) {
 }
 
 /* debug.gethook([thread]): the Lua hook only, never the budget hook. */
-static int sandboxed_gethook(lua_State *L) {
+static int budget_hiding_gethook(lua_State *L) {
     int arg;
     lua_State *L1 = thread_argument(L, &arg);
     lua_getfield(L, LUA_REGISTRYINDEX, USER_HOOKS_KEY);
@@ -324,9 +338,9 @@ static int sandboxed_gethook(lua_State *L) {
 static void wrap_debug_hooks(lua_State *L) {
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     if (lua_getfield(L, -1, LUA_DBLIBNAME) == LUA_TTABLE) {
-        lua_pushcfunction(L, sandboxed_sethook);
+        lua_pushcfunction(L, budget_keeping_sethook);
         lua_setfield(L, -2, "sethook");
-        lua_pushcfunction(L, sandboxed_gethook);
+        lua_pushcfunction(L, budget_hiding_gethook);
         lua_setfield(L, -2, "gethook");
     }
     lua_pop(L, 2);
@@ -474,12 +488,14 @@ static int open_full(lua_State *L) {
 
 /* load() that accepts source text only: binary chunks can crash the VM. */
 static int text_only_load(lua_State *L) {
-    lua_settop(L, 4);
+    /* Keep whether an environment was given: load(s, name, mode, nil) differs from load(s). */
+    if (lua_gettop(L) < 3) lua_settop(L, 3);
     lua_pushliteral(L, "t");
     lua_replace(L, 3);
+    int nargs = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, 4, LUA_MULTRET);
+    lua_call(L, nargs, LUA_MULTRET);
     return lua_gettop(L);
 }
 

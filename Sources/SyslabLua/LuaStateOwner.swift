@@ -10,6 +10,10 @@ public final class LuaStateOwner: @unchecked Sendable {
     public let lock = Lock(recursive: true)
     private var callbackThread: LuaState?
     private(set) var isClosed = false
+    /// Set when a callback failed with the state's live data filling its
+    /// memory ceiling: later callbacks fail at once instead of each paying a
+    /// full collection of a full heap before failing again.
+    private var isOutOfMemory = false
     /// Instruction budget for one callback, so a looping apply cannot hang a host.
     public var callbackInstructionLimit: Int64 = 50_000_000
 
@@ -65,11 +69,25 @@ public final class LuaStateOwner: @unchecked Sendable {
             guard !isClosed, let T = callbackThread else {
                 throw SyslabError.scriptError("\(what): the Lua state that defined it has been closed")
             }
+            guard !isOutOfMemory else {
+                throw SyslabError.limitExceeded(
+                    "\(what): not enough memory (the live data of its Lua state fills the state's \(syslab_lua_memory_limit(T) >> 20) MiB limit; load the script again)")
+            }
             let top = lua_gettop(T)
             defer { lua_settop(T, top) }
             let budget = syslab_lua_budget_begin(T, callbackInstructionLimit)
             defer { syslab_lua_budget_end(T, budget) }
-            return try body(T)
+            do {
+                return try body(T)
+            } catch {
+                if syslab_lua_memory_exhausted(T) != 0 {
+                    isOutOfMemory = true
+                    if case .scriptError(let message) = error as? SyslabError {
+                        throw SyslabError.limitExceeded(message)
+                    }
+                }
+                throw error
+            }
         }
     }
 }

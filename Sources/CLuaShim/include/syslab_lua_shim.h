@@ -49,7 +49,7 @@ void syslab_lua_remove(lua_State *L, int idx);
 void syslab_lua_insert(lua_State *L, int idx);
 void *syslab_lua_newuserdata(lua_State *L, size_t size);
 
-/* A protected loadbuffer/loadfile (they do not raise, but keep one entry point). */
+/* luaL_loadfilex for source text only (binary chunks can crash the VM). */
 int syslab_lua_loadfile(lua_State *L, const char *path);
 
 /* Message handler that appends a traceback (like lua.c's msghandler). */
@@ -61,6 +61,11 @@ int syslab_lua_traceback_handler(lua_State *L);
  * warn("@on")). Returns NULL when memory cannot be allocated.
  */
 lua_State *syslab_lua_newstate(size_t memory_limit_bytes);
+/* After a call failed: whether the state's live data still fills 90% of its
+   memory ceiling after a full collection (run only when it is that full). */
+int syslab_lua_memory_exhausted(lua_State *L);
+/* The state's memory ceiling in bytes (0 = none or not a syslab state). */
+size_t syslab_lua_memory_limit(lua_State *L);
 /* Closes a state made by syslab_lua_newstate and frees its allocator. */
 void syslab_lua_close(lua_State *L);
 
