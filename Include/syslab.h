@@ -14,7 +14,10 @@
  *   - Strings are NUL-terminated UTF-8. Invalid UTF-8 input gives SYSLAB_EUTF8.
  *   - "Owned" returned strings are freed with syslab_string_free(), never free().
  *     "Borrowed" strings belong to the library; do not free them.
- *   - Complex configuration crosses as JSON text.
+ *   - Complex configuration crosses as JSON text, nested at most 512 deep,
+ *     at most 16 MiB per document (topology, template, trace, test) and 64 KiB
+ *     per request, parameters or options; past a limit, SYSLAB_EJSON or
+ *     SYSLAB_ELIMIT with a message naming it (docs/limits.md).
  *   - *_free functions accept NULL.
  *   - A registry handle may be used from many threads at once unless a
  *     function says otherwise; freeing it while other calls run on it is not
@@ -148,7 +151,9 @@ int syslab_registry_reset(syslab_registry *r);
 int syslab_registry_status_json(syslab_registry *r, char **out_json);
 
 /* Moves a manual clock forward by `seconds` (finite, >= 0). SYSLAB_EINVAL if
- * the registry was not created with "manual_clock". Thread-safe. */
+ * the registry was not created with "manual_clock"; SYSLAB_ERANGE (the clock
+ * stays put) for a step that is negative, not finite or would carry the clock
+ * past 9999-12-31T23:59:59Z. Thread-safe. */
 int syslab_registry_advance_clock(syslab_registry *r, double seconds);
 
 /*
@@ -404,8 +409,9 @@ int syslab_trace_generate(syslab_templates *t, syslab_registry *r, const char *r
 /*
  * Writes a trace given in the "trace-json" form in another format (same
  * formats and options as syslab_trace_generate). *out is owned.
- * Errors: SYSLAB_EINVAL (NULL, malformed trace, unknown format), SYSLAB_EJSON,
- * SYSLAB_ETYPE, SYSLAB_ERANGE, SYSLAB_EUTF8. Thread-safe.
+ * Errors: SYSLAB_EINVAL (NULL, malformed trace, a parent not in the trace, a
+ * parent cycle, unknown format), SYSLAB_ELIMIT (more than 100000 spans),
+ * SYSLAB_EJSON, SYSLAB_ETYPE, SYSLAB_ERANGE, SYSLAB_EUTF8. Thread-safe.
  */
 int syslab_trace_render(const char *trace_json, const char *format, const char *options_json, char **out);
 
@@ -448,7 +454,10 @@ typedef struct syslab_report syslab_report;
  * *out is NULL. Errors: SYSLAB_EINVAL (NULL test_json or out, unknown field,
  * bad system), SYSLAB_ENOTFOUND (unknown node, edge, template or scenario),
  * SYSLAB_ERANGE, SYSLAB_ETYPE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ESCRIPT (a
- * Lua scenario failed). Thread-safe; runs take the calling thread.
+ * Lua scenario failed), SYSLAB_ELIMIT (the run started more calls than
+ * options.max_calls_per_request per request, default 10000, or had more than
+ * options.max_calls_in_flight, default 1000000, at once). Thread-safe; runs
+ * take the calling thread.
  */
 int syslab_loadtest_run(syslab_report **out, syslab_registry *registry, const char *test_json);
 

@@ -64,7 +64,7 @@ public func syslab_registry_new_with_options(_ out: UnsafeMutablePointer<OpaqueP
         out!.pointee = nil
         var seed: UInt64 = 0x5EED
         var clock: ManualClock? = nil
-        if let json = try ABI.optionalJSON(options, "options") {
+        if let json = try ABI.optionalJSON(options, "options", limit: .request) {
             guard case .object(let o) = json else {
                 throw SyslabError.typeMismatch("options must be a JSON object, got \(json.typeName)")
             }
@@ -114,7 +114,7 @@ public func syslab_registry_enable(_ r: OpaquePointer?, _ name: UnsafePointer<CC
     ABI.call {
         let box = try RegistryBox.from(r, "syslab_registry_enable")
         let scenario = try ABI.string(name, "name")
-        let parameters = try ABI.optionalJSON(params, "params_json")
+        let parameters = try ABI.optionalJSON(params, "params_json", limit: .request)
         try box.registry.enable(scenario, parameters: parameters, ttl: ttl)
     }
 }
@@ -160,7 +160,7 @@ public func syslab_registry_decide_json(_ r: OpaquePointer?, _ request: UnsafePo
     ABI.call {
         let box = try RegistryBox.from(r, "syslab_registry_decide_json")
         try ABI.requireOutput(out)
-        let context = try RequestContext.parse(try ABI.optionalJSON(request, "request_json") ?? .null)
+        let context = try RequestContext.parse(try ABI.optionalJSON(request, "request_json", limit: .request) ?? .null)
         var effects: [JSONValue] = []
         try box.registry.decide(context) { entry, effect in
             effects.append(effect.json(scenario: entry.scenario.name))

@@ -76,7 +76,7 @@ public func syslab_templates_get_json(_ t: OpaquePointer?, _ id: UnsafePointer<C
 public func syslab_templates_create(_ t: OpaquePointer?, _ template: UnsafePointer<CChar>?) -> Int32 {
     ABI.call {
         let store = try TemplatesHandle.from(t, "syslab_templates_create")
-        try store.create(try Template.parse(try ABI.requiredJSON(template, "template_json")))
+        try store.create(try Template.parse(try ABI.requiredJSON(template, "template_json", limit: TemplateStore.fileLimit)))
     }
 }
 
@@ -84,7 +84,7 @@ public func syslab_templates_create(_ t: OpaquePointer?, _ template: UnsafePoint
 public func syslab_templates_update(_ t: OpaquePointer?, _ template: UnsafePointer<CChar>?) -> Int32 {
     ABI.call {
         let store = try TemplatesHandle.from(t, "syslab_templates_update")
-        try store.update(try Template.parse(try ABI.requiredJSON(template, "template_json")))
+        try store.update(try Template.parse(try ABI.requiredJSON(template, "template_json", limit: TemplateStore.fileLimit)))
     }
 }
 

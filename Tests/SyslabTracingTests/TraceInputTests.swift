@@ -124,4 +124,21 @@ struct TraceInputTests {
         #expect(repeated.first?.metrics["calls"] == Double(n))
         #expect(repeated.first?.title == "api called cache \(n) times with the same operation (N+1)")
     }
+
+    @Test func manyFailuresUnderALongFailingChainStayLinear() throws {
+        // A chain of 20,000 failed spans, each with a failed leaf of its own:
+        // the leaves are where failures start, each 1 to 20,000 hops deep.
+        let n = 20_000
+        let failed = ",\"status\":{\"code\":\"error\",\"message\":\"down\"}"
+        let text = Self.traceText(count: 2 * n, extra: { _ in failed }, start: { $0 < n ? $0 * 1000 : ($0 - n) * 1000 + 1 },
+                                  end: { $0 < n ? 4 * n * 1000 - $0 * 1000 : ($0 - n) * 1000 + 2 },
+                                  parent: { $0 == 0 ? nil : $0 < n ? $0 - 1 : $0 - n })
+        let analysis = TraceAnalyzer.analyze(try Self.parse(text))
+        let origins = analysis.findings.filter { $0.rule == "error-origin" }
+        #expect(origins.count == n)
+        let deepest = try #require(origins.first { $0.components.first?.service == "s\(2 * n - 1)" })
+        #expect(deepest.metrics["hops"] == Double(n))
+        #expect(deepest.detail.contains("s\(2 * n - 1) → s\(n - 1) → s\(n - 2)"))
+        #expect(deepest.detail.contains(" → … → s0. The request failed."))
+    }
 }

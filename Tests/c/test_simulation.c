@@ -172,6 +172,35 @@ static void test_bad_input(void) {
     CHECK_STATUS(syslab_report_passed(NULL, &passed), SYSLAB_EINVAL);
 }
 
+/* Issue 9, defect 6: one request through two async hops with
+ * async-callback-storm {fanout: 1000} tried to allocate 2.48 GB. Now each hop
+ * runs the storm once; past max_calls_per_request the run stops with an error. */
+static const char *STORM_JSON =
+    "{\"system\": {\"topology\": {\"nodes\": [{\"id\": \"api\", \"kind\": \"backend\"}, {\"id\": \"relay\", \"kind\": \"worker\"},"
+    " {\"id\": \"sink\", \"kind\": \"worker\"}], \"edges\": [{\"from\": \"api\", \"to\": \"relay\", \"mode\": \"async\"},"
+    " {\"from\": \"relay\", \"to\": \"sink\", \"mode\": \"async\"}]}},"
+    " \"workload\": {\"executor\": \"constant-arrival-rate\", \"rate\": 1, \"duration\": \"1s\", \"arrivals\": \"uniform\"},"
+    " \"scenarios\": [{\"name\": \"async-callback-storm\", \"params\": {\"fanout\": 1000, \"depth\": 1}}],"
+    " \"options\": {\"max_calls_per_request\": %d}}";
+
+static void test_work_is_bounded(void) {
+    char test[1024];
+    syslab_report *report = NULL;
+    snprintf(test, sizeof test, STORM_JSON, 10000);
+    CHECK_STATUS(syslab_loadtest_run(&report, NULL, test), SYSLAB_OK);
+    char *json = NULL;
+    CHECK_STATUS(syslab_report_json(report, &json), SYSLAB_OK);
+    CHECK_CONTAINS(json, "\"arrivals\":1001");
+    syslab_string_free(json);
+    syslab_report_free(report);
+    report = NULL;
+    snprintf(test, sizeof test, STORM_JSON, 1500);
+    CHECK_STATUS(syslab_loadtest_run(&report, NULL, test), SYSLAB_ELIMIT);
+    CHECK(report == NULL);
+    CHECK_CONTAINS(syslab_last_error(), "1501 calls for 1 requests");
+    CHECK_CONTAINS(syslab_last_error(), "options.max_calls_per_request = 1500");
+}
+
 /* Two threads run the same test: reports are independent and identical. */
 static void *run_in_thread(void *arg) {
     char **out = (char **)arg;
@@ -205,6 +234,7 @@ int main(void) {
     test_failed_threshold_is_not_an_error();
     test_lua_scenarios_from_a_registry();
     test_bad_input();
+    test_work_is_bounded();
     test_threads();
     return check_report("test_simulation");
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <syslab.h>
 #include "check.h"
@@ -18,6 +19,83 @@ static char *generate(syslab_templates *t, syslab_registry *r, const char *reque
         return NULL;
     }
     return out;
+}
+
+enum shape { CHAIN, SIBLINGS };
+
+/* Trace JSON with n spans: a chain (span i calls span i+1) or one root with
+ * n-1 children. The caller frees it. */
+static char *trace_json(int n, enum shape shape) {
+    size_t size = 200 + (size_t)n * 160;
+    char *s = malloc(size);
+    if (!s) return NULL;
+    size_t at = (size_t)snprintf(s, size, "{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spans\":[");
+    for (int i = 0; i < n; i++) {
+        char parent[24] = "null";
+        int p = shape == CHAIN ? i - 1 : (i == 0 ? -1 : 0);
+        if (p >= 0) snprintf(parent, sizeof parent, "\"%016x\"", p + 1);
+        long start = shape == CHAIN ? (long)i * 1000 : (i == 0 ? 0 : 1000);
+        long end = shape == CHAIN ? 2L * n * 1000 - (long)i * 1000 : (i == 0 ? 10000 : 2000);
+        at += (size_t)snprintf(s + at, size - at,
+                               "%s{\"span_id\":\"%016x\",\"parent_span_id\":%s,\"name\":\"op%d\",\"service\":\"s%d\","
+                               "\"start_ns\":%ld,\"end_ns\":%ld}",
+                               i ? "," : "", i + 1, parent, shape == CHAIN ? 0 : i, i, start, end);
+    }
+    snprintf(s + at, size - at, "]}");
+    return s;
+}
+
+/* Issue 9, defect 5: cycles and orphans hung or crashed the analysis; deep
+ * chains overflowed the stack; rendering and analysis were quadratic. */
+static void test_hostile_traces(void) {
+    char *out = NULL;
+    const char *self_parent =
+        "{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spans\":["
+        "{\"span_id\":\"0000000000000001\",\"name\":\"a\",\"start_ns\":0,\"end_ns\":10},"
+        "{\"span_id\":\"0000000000000002\",\"parent_span_id\":\"0000000000000002\",\"name\":\"b\",\"start_ns\":0,\"end_ns\":10,"
+        "\"status\":{\"code\":\"error\",\"message\":\"boom\"}}]}";
+    CHECK_STATUS(syslab_trace_render(self_parent, "analysis-json", NULL, &out), SYSLAB_EINVAL);
+    CHECK_CONTAINS(syslab_last_error(), "span 0000000000000002 is its own parent");
+    CHECK(out == NULL);
+    const char *cycle =
+        "{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spans\":["
+        "{\"span_id\":\"0000000000000001\",\"name\":\"a\",\"start_ns\":0,\"end_ns\":10},"
+        "{\"span_id\":\"0000000000000002\",\"parent_span_id\":\"0000000000000003\",\"name\":\"b\",\"start_ns\":0,\"end_ns\":10},"
+        "{\"span_id\":\"0000000000000003\",\"parent_span_id\":\"0000000000000002\",\"name\":\"c\",\"start_ns\":0,\"end_ns\":10},"
+        "{\"span_id\":\"0000000000000004\",\"parent_span_id\":\"0000000000000002\",\"name\":\"d\",\"start_ns\":0,\"end_ns\":10,"
+        "\"attributes\":{\"http.request.resend_count\":1}}]}";
+    CHECK_STATUS(syslab_trace_render(cycle, "analysis-text", NULL, &out), SYSLAB_EINVAL);
+    CHECK_CONTAINS(syslab_last_error(), "spans form a parent cycle: 0000000000000002 → 0000000000000003 → 0000000000000002");
+    const char *orphan =
+        "{\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spans\":["
+        "{\"span_id\":\"0000000000000001\",\"parent_span_id\":\"00000000000000ff\",\"name\":\"a\",\"start_ns\":0,\"end_ns\":10}]}";
+    CHECK_STATUS(syslab_trace_render(orphan, "waterfall", NULL, &out), SYSLAB_EINVAL);
+    CHECK_CONTAINS(syslab_last_error(), "parent span 00000000000000ff is not in the trace");
+
+    /* A 100,000-span chain: analysed (the critical path runs through every span). */
+    char *chain = trace_json(100000, CHAIN);
+    CHECK_STATUS(syslab_trace_render(chain, "analysis-json", NULL, &out), SYSLAB_OK);
+    CHECK_CONTAINS(out, "\"span_count\":100000");
+    CHECK_CONTAINS(out, "dominates the critical path");
+    syslab_string_free(out);
+    free(chain);
+    /* One span more than the limit. */
+    chain = trace_json(100001, CHAIN);
+    CHECK_STATUS(syslab_trace_render(chain, "waterfall", NULL, &out), SYSLAB_ELIMIT);
+    CHECK_CONTAINS(syslab_last_error(), "trace has 100001 spans; the limit is 100000");
+    free(chain);
+    /* A 30,000-span chain as a waterfall. */
+    chain = trace_json(30000, CHAIN);
+    CHECK_STATUS(syslab_trace_render(chain, "waterfall", NULL, &out), SYSLAB_OK);
+    CHECK_CONTAINS(out, "30000 spans");
+    syslab_string_free(out);
+    free(chain);
+    /* 50,000 siblings analysed. */
+    char *siblings = trace_json(50001, SIBLINGS);
+    CHECK_STATUS(syslab_trace_render(siblings, "analysis-text", NULL, &out), SYSLAB_OK);
+    CHECK_CONTAINS(out, "s0 fans out to 50000 concurrent calls");
+    syslab_string_free(out);
+    free(siblings);
 }
 
 static void test_catalogue_and_validation(void) {
@@ -178,6 +256,27 @@ static void test_template_store(void) {
     CHECK_STATUS(syslab_templates_get_json(t, "templates-bad", &json), SYSLAB_ECORRUPT);
     CHECK(json == NULL);
 
+    /* Issue 9, defect 8: a FIFO named like a template (or a symlink to one)
+     * hung the store; a symlink loop looked like a missing template. */
+    char fifo[300], link_to_fifo[300], loop[300];
+    snprintf(fifo, sizeof fifo, "%s/pipe.json", dir);
+    snprintf(link_to_fifo, sizeof link_to_fifo, "%s/to-pipe.json", dir);
+    snprintf(loop, sizeof loop, "%s/loop.json", dir);
+    CHECK(mkfifo(fifo, 0644) == 0);
+    CHECK(symlink(fifo, link_to_fifo) == 0);
+    CHECK(symlink(loop, loop) == 0);
+    CHECK_STATUS(syslab_templates_list_json(t, &list), SYSLAB_OK);
+    CHECK_CONTAINS(list, "pipe.json is not a regular file (it is a FIFO)");
+    CHECK_CONTAINS(list, "to-pipe.json is not a regular file (it is a FIFO)");
+    CHECK_CONTAINS(list, "loop.json: Too many levels of symbolic links (a symbolic link loop)");
+    syslab_string_free(list);
+    CHECK_STATUS(syslab_templates_get_json(t, "pipe", &json), SYSLAB_EIO);
+    CHECK_STATUS(syslab_templates_get_json(t, "loop", &json), SYSLAB_EIO);
+    CHECK_CONTAINS(syslab_last_error(), "a symbolic link loop");
+    CHECK_STATUS(syslab_templates_delete(t, "loop"), SYSLAB_OK);
+    CHECK_STATUS(syslab_templates_delete(t, "to-pipe"), SYSLAB_OK);
+    CHECK_STATUS(syslab_templates_delete(t, "pipe"), SYSLAB_OK);
+
     CHECK_STATUS(syslab_templates_delete(t, "templates-bad"), SYSLAB_OK);
     CHECK_STATUS(syslab_templates_delete(t, "c-flow"), SYSLAB_OK);
     CHECK_STATUS(syslab_templates_delete(t, "c-flow"), SYSLAB_ENOTFOUND);
@@ -194,5 +293,6 @@ int main(void) {
     test_generate_and_render();
     test_registry_shapes_spans();
     test_template_store();
+    test_hostile_traces();
     return check_report("test_tracing");
 }

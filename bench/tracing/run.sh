@@ -9,3 +9,5 @@ lib="${SYSLAB_LIB_DIR:-$root/.build/release}"
 python3 -c 'import opentelemetry.sdk' 2>/dev/null || python3 -m pip install -q opentelemetry-sdk
 SYSLAB_LIBRARY="$lib/libsyslab.so" SYSLAB_LUA="$lib/syslab-lua" \
   python3 "$root/bench/tracing/compare.py" "${1:-2}"
+echo
+"$lib/syslab-lua" "$root/bench/tracing/big_traces.lua"

@@ -2,7 +2,9 @@
 /// linear in the input, with a nesting limit (`JSONLimits.maxDepth`).
 ///
 /// Why hand-written: FoundationEssentials' `JSONDecoder` scans linearly and
-/// refuses nesting deeper than 512 itself, but `JSONValue` is a sum type, and
+/// refuses nesting deeper than 512 itself (measured: 512 deep parses in
+/// 0.3 ms; 513 or 100,000 deep fail with "The given data was not valid JSON",
+/// which does not say why), but `JSONValue` is a sum type, and
 /// `Codable` can only find which case a value is by trying each in turn
 /// (`try? decode(Bool)`, `try? decode(Double)`, ... `decode([JSONValue])`).
 /// Every failed try builds a `DecodingError` carrying the coding path, so the

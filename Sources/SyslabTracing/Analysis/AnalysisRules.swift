@@ -15,16 +15,27 @@ extension AnalysisContext {
             let s = spans[i]
             return (s.component.isEmpty ? key(s) : s.component) + "\u{1F}" + (s.parentSpanId?.hex ?? "")
         }
+        // Where a failure starting at each span stops travelling up (its caller
+        // did not fail, or the call was async), and each span's depth: one
+        // pass, so many failures under one long failing chain stay linear.
+        var stopsAt = Array(spans.indices)
+        var depth = [Int](repeating: 0, count: spans.count)
+        for i in parentsFirst {
+            guard let p = parent(i) else { continue }
+            depth[i] = depth[p] + 1
+            if spans[p].isError, !AnalysisContext.isAsync(spans[i]) { stopsAt[i] = stopsAt[p] }
+        }
         var findings: [Finding] = []
         var reported = Set<String>()
         for (_, members) in groups {
             let first = members[0]
             let s = spans[first]
-            var chain = [first]
-            while let p = parent(chain.last!), spans[p].isError, !AnalysisContext.isAsync(spans[chain.last!]) { chain.append(p) }
+            let hops = depth[first] - depth[stopsAt[first]]
+            let chain = failureChain(from: first, hops: hops, top: stopsAt[first])
             let reachedRoot = chain.last == root
             let isRecovered = members.allSatisfy(recovered)
-            let async = chain.contains { AnalysisContext.isAsync(spans[$0]) } || AnalysisContext.isAsync(spans[chain.last!])
+            // Only the last span of a chain can be async: the walk stops there.
+            let async = AnalysisContext.isAsync(spans[chain.last!])
             let clientError = isRefusal(first)
             let timedOut = isTimeout(s)
             var services: [String] = []
@@ -57,7 +68,7 @@ extension AnalysisContext {
                 detail: "The failure starts in span \(s.spanId.hex) (\(s.name)). \(how)",
                 spans: members.map { spans[$0] } + chain.dropFirst().map { spans[$0] },
                 tips: advice.tips, fixes: advice.fixes,
-                metrics: ["attempts": Double(members.count), "hops": Double(chain.count - 1)]))
+                metrics: ["attempts": Double(members.count), "hops": Double(hops)]))
 
             // Hops the failure crossed with neither a timeout nor a fallback.
             guard reachedRoot, !clientError, !isRecovered, chain.count > 1 else { continue }
@@ -88,7 +99,23 @@ extension AnalysisContext {
         return groups
     }
 
-    func chainText(_ chain: [Int]) -> String { chain.map { spans[$0].service }.joined(separator: " → ") }
+    /// Hops of a failure chain listed in findings; longer chains list their
+    /// first hops and where the failure stopped.
+    static let listedHops = 48
+
+    /// The spans a failure crossed, from its origin `i` up to `top`, `hops` above it.
+    func failureChain(from i: Int, hops: Int, top: Int) -> [Int] {
+        var chain = [i]
+        while chain.count <= min(hops, AnalysisContext.listedHops), let p = parent(chain.last!) { chain.append(p) }
+        if hops > AnalysisContext.listedHops { chain.append(top) }
+        return chain
+    }
+
+    func chainText(_ chain: [Int]) -> String {
+        let names = chain.map { spans[$0].service }
+        guard chain.count > AnalysisContext.listedHops + 1 else { return names.joined(separator: " → ") }
+        return names.dropLast().joined(separator: " → ") + " → … → " + names.last!
+    }
 
     /// The caller was told "accepted" (2xx) while an async consumer failed for good.
     func asyncFailureFindings() -> [Finding] {

@@ -11,6 +11,8 @@ public final class TemplateStore: @unchecked Sendable {
     private let lock = Lock()
 
     public static let maxFileBytes = 4 << 20
+    /// Template JSON given to create, update or import: what fits in a file.
+    public static let fileLimit = JSONLimits(maxBytes: maxFileBytes)
 
     /// A file that could not be loaded, and why.
     public struct Problem: Sendable, Equatable {
@@ -134,10 +136,7 @@ public final class TemplateStore: @unchecked Sendable {
     /// replaces an existing custom one with the same id. Returns what was stored.
     @discardableResult
     public func importJSON(_ text: String, overwrite: Bool = false) throws -> Template {
-        guard text.utf8.count <= TemplateStore.maxFileBytes else {
-            throw SyslabError.limitExceeded("template JSON is larger than \(TemplateStore.maxFileBytes) bytes")
-        }
-        let template = try Template.parse(try JSONValue.parse(text))
+        let template = try Template.parse(try JSONValue.parse(text, limit: TemplateStore.fileLimit, source: "a template import"))
         try checkWritable(template.id)
         try lock.withLock {
             if FileSystem.exists(path(template.id)) && !overwrite {
