@@ -103,7 +103,7 @@ public enum LuaRegistry {
             let registry = try handle(L, "scenario").registry
             let name = try LuaSupport.checkString(L, 2, "scenario")
             guard let scenario = registry.scenario(named: name) else {
-                throw SyslabError.notFound("unknown scenario '\(name)'")
+                throw SyslabError.notFound("unknown scenario '\(ErrorText.quoted(name))'")
             }
             try LuaSupport.push(L, json: scenario.json)
             return 1

@@ -73,9 +73,9 @@ static void test_long_names_are_cut(void) {
     CHECK_STATUS(syslab_registry_new(&r), SYSLAB_OK);
     CHECK(syslab_registry_enable(r, name, NULL, 0) != SYSLAB_OK);
     const char *message = syslab_last_error();
-    CHECK(strlen(message) <= 4096 + 64);
+    CHECK(strlen(message) < 400);
     CHECK(strncmp(message, "unknown scenario 'nnnn", 22) == 0);
-    CHECK_CONTAINS(message, "… (104857619 bytes)");
+    CHECK_CONTAINS(message, "… (104857600 bytes)'");
     syslab_templates *t = NULL;
     char *json = NULL;
     CHECK_STATUS(syslab_templates_open(&t, "/nonexistent-syslab-dir"), SYSLAB_OK);

@@ -288,7 +288,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     // MARK: private
 
     private func unknown(_ name: String) -> SyslabError {
-        .notFound("unknown scenario '\(name)'")
+        .notFound("unknown scenario '\(ErrorText.quoted(name))'")
     }
 
     private static func check(_ effect: Effect, from scenario: Scenario) throws {
