@@ -66,6 +66,10 @@ final class DecisionThread {
     /// no uniqueness check. Confined to this thread.
     private let slots: UnsafeMutablePointer<Slot>
     @exclusivity(unchecked) private var clock: UInt64 = 0
+    /// The thread's cache of request shapes (C requests).
+    let interner = RequestInterner()
+    /// The thread's metric shard (`ThreadShard.current`), looked up once.
+    let shard = ThreadShard.current
 
     private init() {
         slots = .allocate(capacity: DecisionThread.capacity)
