@@ -239,16 +239,17 @@ public final class ScenarioRegistry: @unchecked Sendable {
         _ context: UnsafePointer<RequestContext>, _ matches: (RequestMatcher) -> Bool,
         _ emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
-        var rng = SeededGenerator(seed: thread.nextSeed(slot))
+        // One generator for the decision, seeded once: the scenarios draw
+        // from it in turn (seeding one per scenario cost more than its draws).
+        var request = ScenarioRequest(now: t, elapsed: 0, random: SeededGenerator(seed: thread.nextSeed(slot)), shard: thread.shard)
         var count = 0
         // Indexed through a buffer pointer so no element (and no reference in
         // it) is copied; `view` keeps everything alive.
         try view.prepared.withUnsafeBufferPointer { prepared in
             for i in prepared.indices where prepared[i].matcher.acceptsAll || matches(prepared[i].matcher) {
                 let probability = prepared[i].probability
-                if probability < 1, rng.nextUnit() >= probability { continue }
-                var request = ScenarioRequest(
-                    now: t, elapsed: t - prepared[i].enabledAt, seed: rng.next(), shard: thread.shard)
+                if probability < 1, request.random.nextUnit() >= probability { continue }
+                request.elapsed = t - prepared[i].enabledAt
                 try prepared[i].entry._withUnsafeGuaranteedRef { entry in
                     try prepared[i].program._withUnsafeGuaranteedRef { program in
                         if entry.checksEffects {

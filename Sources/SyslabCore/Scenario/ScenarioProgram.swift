@@ -1,36 +1,17 @@
 /// What one decision hands to a scenario's program besides the request
 /// itself (passed borrowed, so it is not copied): the time and the
-/// decision's random stream for this scenario.
+/// decision's random stream, which the scenarios it runs draw from in turn.
 public struct ScenarioRequest {
     /// Seconds since the Unix epoch (or virtual time in the simulator).
     public var now: Double
     /// Seconds since this activation was enabled.
     public var elapsed: Double
+    public var random: SeededGenerator
     /// The deciding thread's `ThreadShard.current`, for metric updates.
     public let shard: Int
-    private let seed: UInt64
-    private var generator: SeededGenerator?
-
-    /// This scenario's random stream for the decision, seeded on first use,
-    /// so a program that draws nothing (a fixed delay) skips the seeding.
-    public var random: SeededGenerator {
-        get { generator ?? SeededGenerator(seed: seed) }
-        _modify {
-            if generator == nil { generator = SeededGenerator(seed: seed) }
-            yield &generator!
-        }
-        set { generator = newValue }
-    }
 
     public init(now: Double, elapsed: Double, random: SeededGenerator, shard: Int = ThreadShard.current) {
-        self.now = now; self.elapsed = elapsed; self.shard = shard
-        seed = 0
-        generator = random
-    }
-
-    /// A request whose stream is `SeededGenerator(seed: seed)`, made when first drawn from.
-    init(now: Double, elapsed: Double, seed: UInt64, shard: Int) {
-        self.now = now; self.elapsed = elapsed; self.shard = shard; self.seed = seed
+        self.now = now; self.elapsed = elapsed; self.random = random; self.shard = shard
     }
 }
 
@@ -128,12 +109,17 @@ final class ClosureProgram: ScenarioProgram, @unchecked Sendable {
         if busy {
             var fresh = invocation
             fresh.reset(for: request, context.pointee)
+            defer { request.random = fresh.random }
             try apply(&fresh, emit)
             return
         }
         busy = true
-        defer { busy = false }
         invocation.reset(for: request, context.pointee)
+        defer {
+            // The next scenario of the decision continues the stream where this one left it.
+            request.random = invocation.random
+            busy = false
+        }
         try apply(&invocation, emit)
     }
 
