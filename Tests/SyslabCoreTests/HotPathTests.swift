@@ -201,6 +201,34 @@ struct HotPathTests {
         }
     }
 
+    @Test func aNestedDecisionThatChangesTheActiveSetLeavesTheOuterDecisionIntact() throws {
+        // A scenario's script may enable, disable and decide from inside its
+        // apply. The nested decision then refreshes this thread's view while
+        // the outer decision still iterates the old one (borrowed): the old
+        // view must live until the outer decision ends.
+        let registry = ScenarioRegistry(clock: ManualClock(), seed: 5)
+        let nested = Mutex<[[Effect]]>([])
+        try registry.register(Scenario(
+            name: "decides-inside", category: "custom", summary: "", notes: LearningNotes(whatHappens: "", howToObserve: "", howToMitigate: ""),
+            parameters: [], metrics: [], effectKinds: [.delay], origin: "lua"
+        ) { _, emit in
+            if nested.withLock({ $0.isEmpty }) {
+                nested.withLock { $0.append([]) }
+                try registry.enable("fixed-latency", parameters: ["delay_ms": 7])
+                let inner = try registry.decideAll(RequestContext()).map(\.effect)
+                try registry.disable("fixed-latency")
+                nested.withLock { $0 = [inner] }
+            }
+            emit(.delay(seconds: 0.5))
+        })
+        try registry.enable("decides-inside")
+        try registry.enable("error-burst", parameters: ["probability": 1])
+        let outer = try registry.decideAll(RequestContext())
+        #expect(outer.map(\.scenario) == ["decides-inside", "error-burst"])
+        #expect(nested.withLock { $0 } == [[.delay(seconds: 0.5), .error(status: 500), .delay(seconds: 0.007)]])
+        #expect(try registry.decideAll(RequestContext()).map(\.scenario) == ["decides-inside", "error-burst"])
+    }
+
     @Test func anInternedRequestDisplacedDuringItsDecisionStaysValid() throws {
         // A scenario's script may decide from inside its apply: new request
         // shapes then displace cache slots while the outer decision still

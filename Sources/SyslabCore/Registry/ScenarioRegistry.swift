@@ -189,9 +189,13 @@ public final class ScenarioRegistry: @unchecked Sendable {
     ) throws -> Int {
         if isIdle { return 0 }
         return try DecisionThread.withCurrent { thread in
+            thread.enterDecision()
+            defer { thread.leaveDecision() }
             guard case let (slot, view, t)? = currentView(thread, now) else { return 0 }
             return try withUnsafePointer(to: context) { pointer in
-                try run(view, slot, t, thread, pointer, { $0.matches(context) }, emit)
+                try view._withUnsafeGuaranteedRef { view in
+                    try run(view, slot, t, thread, pointer, { $0.matches(context) }, emit)
+                }
             }
         }
     }
@@ -208,28 +212,33 @@ public final class ScenarioRegistry: @unchecked Sendable {
     ) throws -> Int {
         if isIdle { return 0 }
         return try DecisionThread.withCurrent { thread in
+            thread.enterDecision()
+            defer { thread.leaveDecision() }
             guard case let (slot, view, t)? = currentView(thread, now) else { return 0 }
             return try thread.interner.withRequest(
                 route: route, method: method, component: component, tags: tags, tagCount: tagCount
             ) { request in
-                try run(view, slot, t, thread, UnsafePointer(request.context), { $0.matches(request) }, emit)
+                try view._withUnsafeGuaranteedRef { view in
+                    try run(view, slot, t, thread, UnsafePointer(request.context), { $0.matches(request) }, emit)
+                }
             }
         }
     }
 
     /// The thread's view of the active set, pruned of anything expired at the
-    /// decision's time, with its slot and that time; nil when nothing is active.
+    /// decision's time, with its slot and that time; nil when nothing is
+    /// active. The view is borrowed: call inside `enterDecision`/`leaveDecision`.
     @inline(__always)
-    private func currentView(_ thread: DecisionThread, _ now: Double?) -> (Int, DecisionThread.View, Double)? {
+    private func currentView(_ thread: DecisionThread, _ now: Double?) -> (Int, Unmanaged<DecisionThread.View>, Double)? {
         let slot = thread.slot(for: self)
         var view = thread.view(slot, of: self)
-        let t = now ?? (view.readsClock ? clockReader.now() : .nan)
-        if t >= view.earliestExpiry {
+        let t = now ?? (view._withUnsafeGuaranteedRef { $0.readsClock } ? clockReader.now() : .nan)
+        if t >= view._withUnsafeGuaranteedRef({ $0.earliestExpiry }) {
             // Something expired: only this slow path takes the lock.
             lock.withLock { pruneExpired(at: t) }
             view = thread.refresh(slot, of: self)
         }
-        return view.prepared.isEmpty ? nil : (slot, view, t)
+        return view._withUnsafeGuaranteedRef { $0.prepared.isEmpty } ? nil : (slot, view, t)
     }
 
     /// Runs every prepared scenario whose matcher accepts the request.
