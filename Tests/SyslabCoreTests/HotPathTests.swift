@@ -248,6 +248,15 @@ struct HotPathTests {
         }
     }
 
+    @Test func aDecisionsGeneratorSeededOnFirstDrawGivesTheSeededStream() {
+        var request = ScenarioRequest(now: 0, elapsed: 0, seed: 42, shard: 0)
+        var expected = SeededGenerator(seed: 42)
+        let drawn = (0..<4).map { _ in request.random.next() }
+        #expect(drawn == (0..<4).map { _ in expected.next() })
+        var copy = request.random
+        #expect(copy.next() == expected.next(), "reading the stream continues where the draws left it")
+    }
+
     @Test func threadsDrawFromDifferentStreams() throws {
         let registry = ScenarioRegistry(clock: ManualClock(), seed: 3)
         try registry.enable("variable-latency")

@@ -248,9 +248,9 @@ public final class ScenarioRegistry: @unchecked Sendable {
         _ context: UnsafePointer<RequestContext>, _ matches: (RequestMatcher) -> Bool,
         _ emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
-        // One generator for the decision, seeded once: the scenarios draw
-        // from it in turn (seeding one per scenario cost more than its draws).
-        var request = ScenarioRequest(now: t, elapsed: 0, random: SeededGenerator(seed: thread.nextSeed(slot)), shard: thread.shard)
+        // One generator for the decision, seeded once (when first drawn
+        // from): the scenarios draw from it in turn.
+        var request = ScenarioRequest(now: t, elapsed: 0, seed: thread.nextSeed(slot), shard: thread.shard)
         var count = 0
         // Indexed through a buffer pointer so no element (and no reference in
         // it) is copied; `view` keeps everything alive.

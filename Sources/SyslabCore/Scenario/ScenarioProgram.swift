@@ -6,12 +6,31 @@ public struct ScenarioRequest {
     public var now: Double
     /// Seconds since this activation was enabled.
     public var elapsed: Double
-    public var random: SeededGenerator
     /// The deciding thread's `ThreadShard.current`, for metric updates.
     public let shard: Int
+    private let seed: UInt64
+    private var generator: SeededGenerator?
+
+    /// The decision's random stream, seeded on first use, so a decision
+    /// whose scenarios draw nothing (a fixed delay) skips the seeding.
+    public var random: SeededGenerator {
+        get { generator ?? SeededGenerator(seed: seed) }
+        _modify {
+            if generator == nil { generator = SeededGenerator(seed: seed) }
+            yield &generator!
+        }
+        set { generator = newValue }
+    }
 
     public init(now: Double, elapsed: Double, random: SeededGenerator, shard: Int = ThreadShard.current) {
-        self.now = now; self.elapsed = elapsed; self.random = random; self.shard = shard
+        self.now = now; self.elapsed = elapsed; self.shard = shard
+        seed = 0
+        generator = random
+    }
+
+    /// A request whose stream is `SeededGenerator(seed: seed)`, made when first drawn from.
+    init(now: Double, elapsed: Double, seed: UInt64, shard: Int) {
+        self.now = now; self.elapsed = elapsed; self.shard = shard; self.seed = seed
     }
 }
 
