@@ -64,13 +64,11 @@ public func syslab_registry_decide(
         var written = 0
         let total = try RegistryBox.borrowRegistry(r, "syslab_registry_decide") { registry in
             if registry.isIdle { return 0 }
-            // The request is read only when some scenario is enabled.
-            return try registry.decide(context: {
-                guard let request else { return RequestContext() }
-                let req = request.load(as: CRequest.self)
-                return try RequestInterner.current.context(
-                    route: req.route, method: req.method, component: req.component, tags: req.tags, tagCount: req.tagCount)
-            }) { entry, effect in
+            // The request's strings are read only when some scenario is enabled.
+            let req = request?.load(as: CRequest.self) ?? CRequest(route: nil, method: nil, component: nil, tags: nil, tagCount: 0)
+            return try registry.decide(
+                route: req.route, method: req.method, component: req.component, tags: req.tags, tagCount: req.tagCount
+            ) { entry, effect in
                 guard written < capacity, let effects else { return }
                 effects[written] = CEffect(
                     kind: effect.kind.rawValue, status: Int32(truncatingIfNeeded: effect.status),

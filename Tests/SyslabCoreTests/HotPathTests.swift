@@ -123,6 +123,140 @@ struct HotPathTests {
         #expect(try effects(seed: 8) != first)
     }
 
+    /// Runs `body` with NUL-terminated copies of the strings (for the C-string decision path).
+    func withCStrings<T>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) throws -> T) rethrows -> T {
+        let copies = strings.map { strdup($0)! }
+        defer { copies.forEach { free($0) } }
+        return try body(copies.map { UnsafePointer($0) })
+    }
+
+    @Test func cStringRequestsGetTheSameEffectsAsRequestContexts() throws {
+        // Targeting compiled to byte matchers (route prefix and exact, method
+        // ignoring case, component, tags) must agree with `Targeting.matches`.
+        func registry() throws -> ScenarioRegistry {
+            let registry = ScenarioRegistry(clock: ManualClock(), seed: 11)
+            try registry.enable("fixed-latency", parameters: ["target": ["route": "/api/*", "method": "get"]])
+            try registry.enable("error-burst", parameters: ["probability": 0.5, "target": ["tags": ["canary"]]])
+            try registry.enable("variable-latency", parameters: ["target": ["route": "/exact", "component": "db"]])
+            try registry.enable("retry-storm")
+            return registry
+        }
+        let requests: [(String, String, String, [String])] = [
+            ("/api/orders", "GET", "backend", ["canary"]), ("/api", "get", "backend", []), ("/exact", "POST", "db", ["eu", "canary"]),
+            ("/exact/more", "GET", "db", []), ("", "", "", []), ("/api/x", "Get", "db", ["canar"]),
+        ]
+        let byContext = try registry(), byStrings = try registry()
+        var expected: [[Effect]] = [], actual: [[Effect]] = []
+        for round in 0..<50 {
+            let (route, method, component, tags) = requests[round % requests.count]
+            var effects: [Effect] = []
+            try byContext.decide(RequestContext(route: route, method: method, component: component, tags: tags)) { _, e in effects.append(e) }
+            expected.append(effects)
+            effects = []
+            try withCStrings([route, method, component] + tags) { p in
+                try Array(p[3...]).withUnsafeBufferPointer { tagPointers in
+                    try byStrings.decide(route: p[0], method: p[1], component: p[2], tags: tagPointers.baseAddress, tagCount: tags.count) { _, e in
+                        effects.append(e)
+                    }
+                }
+            }
+            actual.append(effects)
+        }
+        #expect(actual == expected)
+        #expect(expected.contains { $0.isEmpty } && expected.contains { $0.count >= 3 })
+    }
+
+    @Test func theInternerTellsApartFieldsThatDifferInAnyOneByte() throws {
+        // The cache hashes only a few bytes of each field and compares short
+        // fields with word loads: a field that differs from a cached one in a
+        // single byte, at any position and length, must still miss.
+        let interner = RequestInterner()
+        for length in 1...40 {
+            let base = String(repeating: "a", count: length)
+            for position in 0..<length {
+                var bytes = Array(base.utf8)
+                bytes[position] = UInt8(ascii: "b")
+                let variant = String(decoding: bytes, as: UTF8.self)
+                for (first, second) in [(base, variant), (variant, base)] {
+                    try withCStrings([first, second]) { p in
+                        for field in 0..<3 {
+                            func context(_ s: UnsafePointer<CChar>?) throws -> RequestContext {
+                                try interner.context(route: field == 0 ? s : nil, method: field == 1 ? s : nil,
+                                                     component: field == 2 ? s : nil, tags: nil, tagCount: 0)
+                            }
+                            #expect(try context(p[0]) == context(p[0]))
+                            let got = try context(p[1])
+                            #expect([got.route, got.method, got.component][field] == second)
+                        }
+                        try [p[0]].withUnsafeBufferPointer { tag in
+                            _ = try interner.context(route: nil, method: nil, component: nil, tags: tag.baseAddress, tagCount: 1)
+                        }
+                        let tags = try [p[1]].withUnsafeBufferPointer { tag in
+                            try interner.context(route: nil, method: nil, component: nil, tags: tag.baseAddress, tagCount: 1).tags
+                        }
+                        #expect(tags == [second])
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aNestedDecisionThatChangesTheActiveSetLeavesTheOuterDecisionIntact() throws {
+        // A scenario's script may enable, disable and decide from inside its
+        // apply. The nested decision then refreshes this thread's view while
+        // the outer decision still iterates the old one (borrowed): the old
+        // view must live until the outer decision ends.
+        let registry = ScenarioRegistry(clock: ManualClock(), seed: 5)
+        let nested = Mutex<[[Effect]]>([])
+        try registry.register(Scenario(
+            name: "decides-inside", category: "custom", summary: "", notes: LearningNotes(whatHappens: "", howToObserve: "", howToMitigate: ""),
+            parameters: [], metrics: [], effectKinds: [.delay], origin: "lua"
+        ) { _, emit in
+            if nested.withLock({ $0.isEmpty }) {
+                nested.withLock { $0.append([]) }
+                try registry.enable("fixed-latency", parameters: ["delay_ms": 7])
+                let inner = try registry.decideAll(RequestContext()).map(\.effect)
+                try registry.disable("fixed-latency")
+                nested.withLock { $0 = [inner] }
+            }
+            emit(.delay(seconds: 0.5))
+        })
+        try registry.enable("decides-inside")
+        try registry.enable("error-burst", parameters: ["probability": 1])
+        let outer = try registry.decideAll(RequestContext())
+        #expect(outer.map(\.scenario) == ["decides-inside", "error-burst"])
+        #expect(nested.withLock { $0 } == [[.delay(seconds: 0.5), .error(status: 500), .delay(seconds: 0.007)]])
+        #expect(try registry.decideAll(RequestContext()).map(\.scenario) == ["decides-inside", "error-burst"])
+    }
+
+    @Test func anInternedRequestDisplacedDuringItsDecisionStaysValid() throws {
+        // A scenario's script may decide from inside its apply: new request
+        // shapes then displace cache slots while the outer decision still
+        // reads its request. The displaced entry lives until the outer one ends.
+        let interner = RequestInterner()
+        try withCStrings(["/outer/{id}", "GET", "backend"]) { outer in
+            try interner.withRequest(route: outer[0], method: outer[1], component: outer[2], tags: nil, tagCount: 0) { request in
+                for i in 0..<(4 * RequestInterner.slots) {
+                    try withCStrings(["/inner/\(i)"]) { inner in
+                        _ = try interner.context(route: inner[0], method: nil, component: nil, tags: nil, tagCount: 0)
+                    }
+                }
+                #expect(interner.misses == 1 + 4 * RequestInterner.slots)
+                #expect(request.context.pointee == RequestContext(route: "/outer/{id}", method: "GET", component: "backend"))
+                #expect(Array(request.route) == Array("/outer/{id}".utf8))
+            }
+        }
+    }
+
+    @Test func aDecisionsGeneratorSeededOnFirstDrawGivesTheSeededStream() {
+        var request = ScenarioRequest(now: 0, elapsed: 0, seed: 42, shard: 0)
+        var expected = SeededGenerator(seed: 42)
+        let drawn = (0..<4).map { _ in request.random.next() }
+        #expect(drawn == (0..<4).map { _ in expected.next() })
+        var copy = request.random
+        #expect(copy.next() == expected.next(), "reading the stream continues where the draws left it")
+    }
+
     @Test func threadsDrawFromDifferentStreams() throws {
         let registry = ScenarioRegistry(clock: ManualClock(), seed: 3)
         try registry.enable("variable-latency")

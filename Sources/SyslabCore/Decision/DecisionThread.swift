@@ -57,7 +57,9 @@ final class DecisionThread {
     struct Slot {
         /// `ScenarioRegistry.id`; 0 is a free slot.
         var registry: UInt64 = 0
-        var view: View? = nil
+        /// Owned (released when replaced, see `replaceView`), so a decision
+        /// borrows it without a reference-count update.
+        var view: Unmanaged<View>? = nil
         var random = SeededGenerator(seed: 0)
         var lastUsed: UInt64 = 0
     }
@@ -66,6 +68,16 @@ final class DecisionThread {
     /// no uniqueness check. Confined to this thread.
     private let slots: UnsafeMutablePointer<Slot>
     @exclusivity(unchecked) private var clock: UInt64 = 0
+    /// The thread's cache of request shapes (C requests).
+    let interner = RequestInterner()
+    /// The thread's metric shard (`ThreadShard.current`), looked up once.
+    let shard = ThreadShard.current
+    /// Decisions running on this thread: more than one when a scenario's
+    /// script decides from inside its apply.
+    @exclusivity(unchecked) private var depth = 0
+    /// Views replaced while a decision was running (it may still be reading
+    /// them); released when the outermost decision ends.
+    @exclusivity(unchecked) private var retired: [Unmanaged<View>] = []
 
     private init() {
         slots = .allocate(capacity: DecisionThread.capacity)
@@ -73,6 +85,8 @@ final class DecisionThread {
     }
 
     deinit {
+        for i in 0..<DecisionThread.capacity { slots[i].view?.release() }
+        for view in retired { view.release() }
         slots.deinitialize(count: DecisionThread.capacity)
         slots.deallocate()
     }
@@ -116,23 +130,51 @@ final class DecisionThread {
     private func claim(for registry: ScenarioRegistry) -> Int {
         var victim = 0
         for i in 1..<DecisionThread.capacity where slots[i].lastUsed < slots[victim].lastUsed { victim = i }
-        slots[victim] = Slot(registry: registry.id, view: nil, random: registry.claimRandomStream(), lastUsed: clock)
+        replaceView(victim, with: nil)
+        slots[victim].registry = registry.id
+        slots[victim].random = registry.claimRandomStream()
+        slots[victim].lastUsed = clock
         return victim
     }
 
-    /// This thread's view of the registry, refreshed when its generation moved.
+    /// Brackets a decision: views it borrows stay alive until it ends.
     @inline(__always)
-    func view(_ slot: Int, of registry: ScenarioRegistry) -> View {
-        if let view = slots[slot].view, view.generation == registry.currentGeneration { return view }
+    func enterDecision() { depth += 1 }
+
+    @inline(__always)
+    func leaveDecision() {
+        depth -= 1
+        if depth == 0, !retired.isEmpty { releaseRetired() }
+    }
+
+    /// This thread's view of the registry, refreshed when its generation
+    /// moved; borrowed, valid until the decision that asked for it ends.
+    @inline(__always)
+    func view(_ slot: Int, of registry: ScenarioRegistry) -> Unmanaged<View> {
+        if let view = slots[slot].view, view._withUnsafeGuaranteedRef({ $0.generation }) == registry.currentGeneration {
+            return view
+        }
         return refresh(slot, of: registry)
     }
 
     @inline(never)
-    func refresh(_ slot: Int, of registry: ScenarioRegistry) -> View {
+    func refresh(_ slot: Int, of registry: ScenarioRegistry) -> Unmanaged<View> {
         let (generation, snapshot) = registry.publishedSet()
-        let view = View(generation: generation, snapshot: snapshot)
-        slots[slot].view = view
+        let view = Unmanaged.passRetained(View(generation: generation, snapshot: snapshot))
+        replaceView(slot, with: view)
         return view
+    }
+
+    private func replaceView(_ slot: Int, with view: Unmanaged<View>?) {
+        if let old = slots[slot].view {
+            if depth > 0 { retired.append(old) } else { old.release() }
+        }
+        slots[slot].view = view
+    }
+
+    private func releaseRetired() {
+        for view in retired { view.release() }
+        retired.removeAll(keepingCapacity: true)
     }
 
     /// The next seed of this thread's stream for the registry in `slot`.

@@ -17,6 +17,8 @@ struct RequestMatcher {
     private let component: UnsafeBufferPointer<UInt8>
     /// Required tags, each followed by a NUL.
     private let tags: UnsafeBufferPointer<UInt8>
+    /// True when no rule is left: every request matches, nothing to compare.
+    let acceptsAll: Bool
 
     init(_ targeting: Targeting) {
         var route = Array((targeting.route ?? "").utf8)
@@ -38,46 +40,67 @@ struct RequestMatcher {
         self.method = slice(route.count, method.count)
         self.component = slice(route.count + method.count, component.count)
         self.tags = slice(route.count + method.count + component.count, tags.count)
+        acceptsAll = all.isEmpty
     }
 
     func deallocate() { storage.deallocate() }
 
-    /// Same answer as `Targeting.matches`; allocates nothing.
+    /// Same answer as `Targeting.matches` on the request's context, read
+    /// from the interned bytes: no string is touched (the decision path).
+    @inline(__always)
+    func matches(_ request: InternedRequest) -> Bool {
+        if checksRoute, !routeMatches(request.route) { return false }
+        if !method.isEmpty, !methodMatches(request.method) { return false }
+        if !component.isEmpty, !RequestMatcher.equal(request.component, component) { return false }
+        return tagsMatch { required in
+            for j in 0..<request.tagCount where RequestMatcher.equal(request.tag(j), required) { return true }
+            return false
+        }
+    }
+
+    /// Same answer as `Targeting.matches`; allocates nothing (callers that
+    /// hold a `RequestContext` rather than an interned request).
     @inline(__always)
     func matches(_ context: RequestContext) -> Bool {
-        if checksRoute {
-            let ok = RequestMatcher.bytes(of: context.route) { bytes in
-                routeIsPrefix ? RequestMatcher.starts(bytes, with: route) : RequestMatcher.equal(bytes, route)
-            }
-            if !ok { return false }
-        }
-        if !method.isEmpty {
-            let ok = RequestMatcher.bytes(of: context.method) { bytes in
-                guard bytes.count == method.count else { return false }
-                for i in 0..<bytes.count where (bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] + 32 : bytes[i]) != method[i] {
-                    return false
-                }
-                return true
-            }
-            if !ok { return false }
-        }
+        if checksRoute, !RequestMatcher.bytes(of: context.route, routeMatches) { return false }
+        if !method.isEmpty, !RequestMatcher.bytes(of: context.method, methodMatches) { return false }
         if !component.isEmpty, !RequestMatcher.bytes(of: context.component, { RequestMatcher.equal($0, component) }) {
             return false
         }
-        if !tags.isEmpty {
-            var start = 0
-            for i in 0..<tags.count where tags[i] == 0 {
-                let tag = UnsafeBufferPointer(rebasing: tags[start..<i])
-                start = i + 1
-                if !context.tags.contains(where: { RequestMatcher.bytes(of: $0) { RequestMatcher.equal($0, tag) } }) { return false }
-            }
+        return tagsMatch { required in
+            context.tags.contains { RequestMatcher.bytes(of: $0) { RequestMatcher.equal($0, required) } }
+        }
+    }
+
+    @inline(__always)
+    private func routeMatches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        routeIsPrefix ? RequestMatcher.starts(bytes, with: route) : RequestMatcher.equal(bytes, route)
+    }
+
+    @inline(__always)
+    private func methodMatches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == method.count else { return false }
+        for i in 0..<bytes.count where (bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] + 32 : bytes[i]) != method[i] {
+            return false
+        }
+        return true
+    }
+
+    /// True when the request carries every required tag (`carries` answers for one).
+    @inline(__always)
+    private func tagsMatch(_ carries: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var start = 0
+        for i in 0..<tags.count where tags[i] == 0 {
+            let required = UnsafeBufferPointer(rebasing: tags[start..<i])
+            start = i + 1
+            if !carries(required) { return false }
         }
         return true
     }
 
     /// The UTF-8 bytes of a string without copying them (native strings).
     @inline(__always)
-    private static func bytes(of s: String, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    private static func bytes<T>(of s: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         if let answer = s.utf8.withContiguousStorageIfAvailable(body) { return answer }
         return Array(s.utf8).withUnsafeBufferPointer(body)  // strings not stored as UTF-8 (never on Linux)
     }

@@ -50,12 +50,16 @@ public final class MetricSeries: @unchecked Sendable {
     }
 
     /// Adds to a counter (the calling thread's shard) or a gauge.
-    public func add(_ delta: Double) {
+    public func add(_ delta: Double) { add(delta, shard: ThreadShard.current) }
+
+    /// Like `add(_:)`, given the calling thread's `ThreadShard.current`
+    /// (decisions carry it, saving a thread-local lookup per update).
+    @inline(__always)
+    public func add(_ delta: Double, shard: Int) {
         if kind == .gauge {
             addDouble(gaugeBits, delta, exclusive: false)
             return
         }
-        let shard = ThreadShard.current
         addDouble(cells[shard * stride], delta, exclusive: shard != ThreadShard.overflow)
     }
 
@@ -66,10 +70,22 @@ public final class MetricSeries: @unchecked Sendable {
     }
 
     /// Records one histogram observation in the calling thread's shard.
-    public func observe(_ sample: Double) {
+    public func observe(_ sample: Double) { observe(sample, shard: ThreadShard.current) }
+
+    /// Like `observe(_:)`, given the calling thread's `ThreadShard.current`.
+    @inline(__always)
+    public func observe(_ sample: Double, shard: Int) { observe(sample, bucket: bucket(of: sample), shard: shard) }
+
+    /// The bucket `sample` falls in: a value observed every time (a fixed
+    /// delay) can have it computed once.
+    public func bucket(of sample: Double) -> Int {
         var index = 0
         while index < upperBounds.count, sample > upperBounds[index] { index += 1 }
-        let shard = ThreadShard.current
+        return index
+    }
+
+    /// Records `sample`, whose bucket is `index` (from `bucket(of:)`).
+    public func observe(_ sample: Double, bucket index: Int, shard: Int) {
         let base = cells + shard * stride
         let buckets = upperBounds.count + 1
         if shard != ThreadShard.overflow {

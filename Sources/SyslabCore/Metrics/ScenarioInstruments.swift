@@ -69,13 +69,16 @@ public final class ScenarioInstruments: @unchecked Sendable {
     }
 
     /// Counts one effect a decision handed out, and the time it adds.
+    /// `shard` is the calling thread's `ThreadShard.current`.
     @inline(__always)
-    func count(_ effect: Effect) {
+    func count(_ effect: Effect, shard: Int) {
         let index = Int(effect.kind.rawValue)
         if let counter = injections[index] {
-            counter._withUnsafeGuaranteedRef { $0.add(1) }
+            counter._withUnsafeGuaranteedRef { $0.add(1, shard: shard) }
             let added = effect.addedSeconds
-            if added > 0, let histogram = durations[index] { histogram._withUnsafeGuaranteedRef { $0.observe(added) } }
+            if added > 0, let histogram = durations[index] {
+                histogram._withUnsafeGuaranteedRef { $0.observe(added, shard: shard) }
+            }
         } else {
             // An effect kind the scenario did not declare (allowed for Lua scenarios without `effects`).
             let labels = LabelValues(scenario, effect.kind.name)

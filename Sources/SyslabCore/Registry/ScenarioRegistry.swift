@@ -187,73 +187,114 @@ public final class ScenarioRegistry: @unchecked Sendable {
     public func decide(
         _ context: RequestContext, now: Double? = nil, emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
-        try decide(now: now, context: { context }, emit: emit)
+        if isIdle { return 0 }
+        return try DecisionThread.withCurrent { thread in
+            thread.enterDecision()
+            defer { thread.leaveDecision() }
+            guard case let (slot, view, t)? = currentView(thread, now) else { return 0 }
+            return try withUnsafePointer(to: context) { pointer in
+                try view._withUnsafeGuaranteedRef { view in
+                    try run(view, slot, t, thread, pointer, { $0.matches(context) }, emit)
+                }
+            }
+        }
     }
 
-    /// Like `decide(_:now:emit:)`, but builds the request context only when at
-    /// least one scenario is enabled, so a host pays almost nothing while the
-    /// lab is idle.
+    /// Like `decide(_:now:emit:)` for a request given as C strings (NULL
+    /// counts as ""): the C ABI's path. The strings are read only when at
+    /// least one scenario is enabled, through the thread's `RequestInterner`,
+    /// so a known request shape costs no allocation and no string copy.
     @discardableResult
     public func decide(
-        now: Double? = nil, context makeContext: () throws -> RequestContext, emit: (ActiveScenario, Effect) -> Void
+        route: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?, component: UnsafePointer<CChar>?,
+        tags: UnsafePointer<UnsafePointer<CChar>?>?, tagCount: Int, now: Double? = nil,
+        emit: (ActiveScenario, Effect) -> Void
     ) throws -> Int {
         if isIdle { return 0 }
         return try DecisionThread.withCurrent { thread in
-            let slot = thread.slot(for: self)
-            var view = thread.view(slot, of: self)
-            let t = now ?? (view.readsClock ? clockReader.now() : .nan)
-            if t >= view.earliestExpiry {
-                // Something expired: only this slow path takes the lock.
-                lock.withLock { pruneExpired(at: t) }
-                view = thread.refresh(slot, of: self)
+            thread.enterDecision()
+            defer { thread.leaveDecision() }
+            guard case let (slot, view, t)? = currentView(thread, now) else { return 0 }
+            return try thread.interner.withRequest(
+                route: route, method: method, component: component, tags: tags, tagCount: tagCount
+            ) { request in
+                try view._withUnsafeGuaranteedRef { view in
+                    try run(view, slot, t, thread, UnsafePointer(request.context), { $0.matches(request) }, emit)
+                }
             }
-            if view.prepared.isEmpty { return 0 }
-            let context = try makeContext()
-            var rng = SeededGenerator(seed: thread.nextSeed(slot))
-            var count = 0
-            // Indexed through a buffer pointer so no element (and no reference in
-            // it) is copied; `view` keeps everything alive.
-            try view.prepared.withUnsafeBufferPointer { prepared in
-                for i in prepared.indices where prepared[i].matcher.matches(context) {
-                    let probability = prepared[i].probability
-                    if probability < 1, rng.nextUnit() >= probability { continue }
-                    var request = ScenarioRequest(
-                        now: t, elapsed: t - prepared[i].enabledAt, random: SeededGenerator(seed: rng.next()))
-                    try prepared[i].entry._withUnsafeGuaranteedRef { entry in
-                        try prepared[i].program._withUnsafeGuaranteedRef { program in
-                            if entry.checksEffects {
-                                try runChecked(entry, program, &request, context, &count, emit)
-                                return
-                            }
-                            try program.run(&request, context) { effect in
-                                entry.instruments.count(effect)
-                                count += 1
-                                emit(entry, effect)
-                            }
+        }
+    }
+
+    /// The thread's view of the active set, pruned of anything expired at the
+    /// decision's time, with its slot and that time; nil when nothing is
+    /// active. The view is borrowed: call inside `enterDecision`/`leaveDecision`.
+    @inline(__always)
+    private func currentView(_ thread: DecisionThread, _ now: Double?) -> (Int, Unmanaged<DecisionThread.View>, Double)? {
+        let slot = thread.slot(for: self)
+        var view = thread.view(slot, of: self)
+        let t = now ?? (view._withUnsafeGuaranteedRef { $0.readsClock } ? clockReader.now() : .nan)
+        if t >= view._withUnsafeGuaranteedRef({ $0.earliestExpiry }) {
+            // Something expired: only this slow path takes the lock.
+            lock.withLock { pruneExpired(at: t) }
+            view = thread.refresh(slot, of: self)
+        }
+        return view._withUnsafeGuaranteedRef { $0.prepared.isEmpty } ? nil : (slot, view, t)
+    }
+
+    /// Runs every prepared scenario whose matcher accepts the request.
+    @inline(__always)
+    private func run(
+        _ view: DecisionThread.View, _ slot: Int, _ t: Double, _ thread: DecisionThread,
+        _ context: UnsafePointer<RequestContext>, _ matches: (RequestMatcher) -> Bool,
+        _ emit: (ActiveScenario, Effect) -> Void
+    ) throws -> Int {
+        // One generator for the decision, seeded once (when first drawn
+        // from): the scenarios draw from it in turn.
+        var request = ScenarioRequest(now: t, elapsed: 0, seed: thread.nextSeed(slot), shard: thread.shard)
+        var count = 0
+        // Indexed through a buffer pointer so no element (and no reference in
+        // it) is copied; `view` keeps everything alive.
+        try view.prepared.withUnsafeBufferPointer { prepared in
+            for i in prepared.indices where prepared[i].matcher.acceptsAll || matches(prepared[i].matcher) {
+                let probability = prepared[i].probability
+                if probability < 1, request.random.nextUnit() >= probability { continue }
+                request.elapsed = t - prepared[i].enabledAt
+                try prepared[i].entry._withUnsafeGuaranteedRef { entry in
+                    try prepared[i].program._withUnsafeGuaranteedRef { program in
+                        if entry.checksEffects {
+                            try runChecked(entry, program, &request, context, &count, emit)
+                            return
+                        }
+                        try program.run(&request, context) { effect in
+                            entry.instruments.count(effect, shard: thread.shard)
+                            count += 1
+                            emit(entry, effect)
                         }
                     }
                 }
             }
-            return count
         }
+        return count
     }
 
     /// Runs a scenario that is not built in: each effect is validated first,
     /// and the first invalid one ends the decision with its error.
     private func runChecked(
-        _ entry: ActiveScenario, _ program: ScenarioProgram, _ request: inout ScenarioRequest, _ context: RequestContext,
+        _ entry: ActiveScenario, _ program: ScenarioProgram, _ request: inout ScenarioRequest,
+        _ context: UnsafePointer<RequestContext>,
         _ count: inout Int,
         _ emit: (ActiveScenario, Effect) -> Void
     ) throws {
         var rejected: Error? = nil
         var emitted = 0
+        let shard = request.shard
         try program.run(&request, context) { effect in
             guard rejected == nil else { return }
             do { try ScenarioRegistry.check(effect, from: entry.scenario) } catch {
                 rejected = error
                 return
             }
-            entry.instruments.count(effect)
+            entry.instruments.count(effect, shard: shard)
             emitted += 1
             emit(entry, effect)
         }

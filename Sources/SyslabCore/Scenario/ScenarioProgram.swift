@@ -1,12 +1,37 @@
 /// What one decision hands to a scenario's program besides the request
 /// itself (passed borrowed, so it is not copied): the time and the
-/// decision's random stream for this scenario.
+/// decision's random stream, which the scenarios it runs draw from in turn.
 public struct ScenarioRequest {
     /// Seconds since the Unix epoch (or virtual time in the simulator).
     public var now: Double
     /// Seconds since this activation was enabled.
     public var elapsed: Double
-    public var random: SeededGenerator
+    /// The deciding thread's `ThreadShard.current`, for metric updates.
+    public let shard: Int
+    private let seed: UInt64
+    private var generator: SeededGenerator?
+
+    /// The decision's random stream, seeded on first use, so a decision
+    /// whose scenarios draw nothing (a fixed delay) skips the seeding.
+    public var random: SeededGenerator {
+        get { generator ?? SeededGenerator(seed: seed) }
+        _modify {
+            if generator == nil { generator = SeededGenerator(seed: seed) }
+            yield &generator!
+        }
+        set { generator = newValue }
+    }
+
+    public init(now: Double, elapsed: Double, random: SeededGenerator, shard: Int = ThreadShard.current) {
+        self.now = now; self.elapsed = elapsed; self.shard = shard
+        seed = 0
+        generator = random
+    }
+
+    /// A request whose stream is `SeededGenerator(seed: seed)`, made when first drawn from.
+    init(now: Double, elapsed: Double, seed: UInt64, shard: Int) {
+        self.now = now; self.elapsed = elapsed; self.shard = shard; self.seed = seed
+    }
 }
 
 /// Everything a scenario's compiler may resolve once, when the scenario is
@@ -50,7 +75,8 @@ extension Scenario {
         ) { invocation, emit in
             let program = try compile(ScenarioActivation(invocation))
             var request = ScenarioRequest(now: invocation.now, elapsed: invocation.elapsed, random: invocation.random)
-            try program.run(&request, invocation.context, emit)
+            let context = invocation.context
+            try withUnsafePointer(to: context) { try program.run(&request, $0, emit) }
             invocation.random = request.random
         }
         self.compile = compile
@@ -66,8 +92,9 @@ extension Scenario {
 open class ScenarioProgram: @unchecked Sendable {
     public init() {}
 
-    /// Computes the effects for `context` and hands each to `emit`.
-    open func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {}
+    /// Computes the effects for the request `context` points to (borrowed for
+    /// the call: passing a pointer copies no string) and hands each to `emit`.
+    open func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {}
 
     /// Whether `run` reads `request.now` or `request.elapsed`. When no
     /// active program does and nothing expires, a decision skips reading the
@@ -97,16 +124,21 @@ final class ClosureProgram: ScenarioProgram, @unchecked Sendable {
         self.invocation = invocation
     }
 
-    override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+    override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
         if busy {
             var fresh = invocation
-            fresh.reset(for: request, context)
+            fresh.reset(for: request, context.pointee)
+            defer { request.random = fresh.random }
             try apply(&fresh, emit)
             return
         }
         busy = true
-        defer { busy = false }
-        invocation.reset(for: request, context)
+        invocation.reset(for: request, context.pointee)
+        defer {
+            // The next scenario of the decision continues the stream where this one left it.
+            request.random = invocation.random
+            busy = false
+        }
         try apply(&invocation, emit)
     }
 

@@ -32,11 +32,11 @@ enum StaleRead {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             let age = request.random.nextUnit() * maxStaleness
-            staleReads?.add(1)
-            staleness?.observe(age)
+            staleReads?.add(1, shard: request.shard)
+            staleness?.observe(age, shard: request.shard)
             emit(.staleRead(seconds: age))
         }
     }

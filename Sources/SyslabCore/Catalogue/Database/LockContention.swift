@@ -39,16 +39,16 @@ enum LockContention {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
             let wait = hold.sample(&request.random) / 1000
             if wait > timeout {
-                waits?.observe(timeout)
-                timeouts?.add(1)
+                waits?.observe(timeout, shard: request.shard)
+                timeouts?.add(1, shard: request.shard)
                 emit(.lockWait(seconds: timeout))
                 emit(.error(status: 409))
             } else {
-                waits?.observe(wait)
+                waits?.observe(wait, shard: request.shard)
                 emit(.lockWait(seconds: wait))
             }
         }

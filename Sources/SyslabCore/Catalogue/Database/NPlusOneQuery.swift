@@ -40,9 +40,9 @@ enum NPlusOneQuery {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
-            perRequest?.observe(Double(extra + 1))
-            total?.add(Double(extra + 1))
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
+            perRequest?.observe(Double(extra + 1), shard: request.shard)
+            total?.add(Double(extra + 1), shard: request.shard)
             if extra > 0 { emit(.extraQueries(Double(extra), secondsEach: querySeconds)) }
         }
     }

@@ -37,10 +37,10 @@ enum SlowDbQuery {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             let ms = mean <= 0 ? 0 : delay.sample(&request.random)
-            slow?.add(1)
-            duration?.observe(ms / 1000)
+            slow?.add(1, shard: request.shard)
+            duration?.observe(ms / 1000, shard: request.shard)
             if ms > 0 { emit(.delay(seconds: ms / 1000)) }
         }
     }

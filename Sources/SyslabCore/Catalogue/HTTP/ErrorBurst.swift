@@ -30,9 +30,9 @@ enum ErrorBurst {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             guard request.random.nextUnit() < probability else { return }
-            errors?.add(1)
+            errors?.add(1, shard: request.shard)
             emit(.error(status: status))
         }
     }

@@ -19,16 +19,19 @@ enum FixedLatency {
     final class Program: ScenarioProgram, @unchecked Sendable {
         let seconds: Double
         let latency: MetricSeries?
+        /// The histogram bucket `seconds` falls in, found once.
+        let bucket: Int
 
         init(_ activation: ScenarioActivation) throws {
             seconds = Double(activation.parameters.int("delay_ms")) / 1000
             latency = try activation.series(DomainMetrics.injectedLatency)
+            bucket = latency?.bucket(of: seconds) ?? 0
         }
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
-            latency?.observe(seconds)
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
+            latency?.observe(seconds, bucket: bucket, shard: request.shard)
             emit(.delay(seconds: seconds))
         }
     }

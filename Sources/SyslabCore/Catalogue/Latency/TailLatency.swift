@@ -43,15 +43,15 @@ enum TailLatency {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             var ms = base
             if request.random.nextUnit() < tailProbability {
                 ms += tail.sample(&request.random)
-                slow?.add(1)
+                slow?.add(1, shard: request.shard)
             }
             ms = min(ms, cap)
             guard ms > 0 else { return }
-            latency?.observe(ms / 1000)
+            latency?.observe(ms / 1000, shard: request.shard)
             emit(.delay(seconds: ms / 1000))
         }
     }

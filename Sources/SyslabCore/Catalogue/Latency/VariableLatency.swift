@@ -35,9 +35,9 @@ enum VariableLatency {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             let ms = mean <= 0 ? 0 : min(delay.sample(&request.random), cap)
-            latency?.observe(ms / 1000)
+            latency?.observe(ms / 1000, shard: request.shard)
             emit(.delay(seconds: ms / 1000))
         }
     }

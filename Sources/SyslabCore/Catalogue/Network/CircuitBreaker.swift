@@ -56,7 +56,7 @@ enum CircuitBreaker {
             rejectionCounter = try activation.series(rejections)
         }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             let now = request.now
             let fails = request.random.nextUnit() < failureProbability
             if !fails, state.summary.load(ordering: .acquiring) == 0 {
@@ -71,13 +71,13 @@ enum CircuitBreaker {
                 return result
             }
             publish(current)
-            if opened { tripCounter?.add(1) }
+            if opened { tripCounter?.add(1, shard: request.shard) }
             switch outcome {
             case 1:
                 if failureLatency > 0 { emit(.delay(seconds: failureLatency)) }
                 emit(.error(status: 502))
             case 2:
-                rejectionCounter?.add(1)
+                rejectionCounter?.add(1, shard: request.shard)
                 emit(.error(status: 503))
             default: break
             }

@@ -44,7 +44,7 @@ enum RetryStorm {
 
         override var readsTime: Bool { false }
 
-        override func run(_ request: inout ScenarioRequest, _ context: RequestContext, _ emit: (Effect) -> Void) throws {
+        override func run(_ request: inout ScenarioRequest, _ context: UnsafePointer<RequestContext>, _ emit: (Effect) -> Void) throws {
             var backoff = firstBackoff
             var retries = 0, waited = 0.0, failedAll = false
             while request.random.nextUnit() < probability {
@@ -54,9 +54,9 @@ enum RetryStorm {
                 waited += backoff
                 backoff *= 2
             }
-            depthSeries?.observe(Double(retries + 1))
+            depthSeries?.observe(Double(retries + 1), shard: request.shard)
             if retries > 0 {
-                attemptSeries?.add(Double(retries))
+                attemptSeries?.add(Double(retries), shard: request.shard)
                 emit(.retry(attempts: Double(retries), seconds: waited))
             }
             if failedAll { emit(.error(status: 503)) }
