@@ -246,5 +246,6 @@ dashboards: build
 
 test-observability: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/check_observability.py
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/observability
 	promtool check rules observability/syslab-rules.yml
 	cd observability && promtool test rules syslab-rules.test.yml

@@ -65,27 +65,35 @@ def check_layout_and_queries(name: str, data: dict, problems: list) -> list:
         if not data.get(key):
             problems.append(f"{name}: no {key}")
     defined = {v["name"] for v in data.get("templating", {}).get("list", [])}
-    occupied = set()
     expressions = []
-    for index, panel in enumerate(data.get("panels", [])):
-        where = f"{name}: panel {index} ({panel.get('title', 'untitled')})"
-        grid = panel.get("gridPos", {})
-        if not all(isinstance(grid.get(k), int) for k in "hwxy") or grid["x"] + grid["w"] > GRID_COLUMNS:
-            problems.append(f"{where}: gridPos {grid} is not inside the {GRID_COLUMNS}-column grid")
-            continue
-        cells = {(x, y) for x in range(grid["x"], grid["x"] + grid["w"]) for y in range(grid["y"], grid["y"] + grid["h"])}
-        if cells & occupied:
-            problems.append(f"{where}: overlaps another panel")
-        occupied |= cells
-        if panel.get("type") == "row":
-            continue
-        if not panel.get("type") or not panel.get("datasource"):
-            problems.append(f"{where}: no type or datasource")
-        targets = panel.get("targets") or []
-        ref_ids = [t.get("refId") for t in targets]
-        if not targets or None in ref_ids or len(set(ref_ids)) != len(ref_ids):
-            problems.append(f"{where}: needs queries with distinct refIds, has {ref_ids}")
-        expressions += [(where, t.get("expr", "")) for t in targets]
+    top = data.get("panels", [])
+    # A collapsed row holds its panels; they are laid out apart from the top level.
+    groups = [top] + [p["panels"] for p in top if p.get("type") == "row" and p.get("panels")]
+    ids = [p.get("id") for group in groups for p in group]
+    if None in ids or len(set(ids)) != len(ids):
+        problems.append(f"{name}: panel ids are missing or repeated")
+    for group in groups:
+        occupied = set()
+        for panel in group:
+            where = f"{name}: panel {panel.get('id')} ({panel.get('title', 'untitled')})"
+            grid = panel.get("gridPos", {})
+            if not all(isinstance(grid.get(k), int) for k in "hwxy") or grid["x"] + grid["w"] > GRID_COLUMNS:
+                problems.append(f"{where}: gridPos {grid} is not inside the {GRID_COLUMNS}-column grid")
+                continue
+            cells = {(x, y) for x in range(grid["x"], grid["x"] + grid["w"])
+                     for y in range(grid["y"], grid["y"] + grid["h"])}
+            if cells & occupied:
+                problems.append(f"{where}: overlaps another panel")
+            occupied |= cells
+            if panel.get("type") == "row":
+                continue
+            if not panel.get("type") or not panel.get("datasource"):
+                problems.append(f"{where}: no type or datasource")
+            targets = panel.get("targets") or []
+            ref_ids = [t.get("refId") for t in targets]
+            if not targets or None in ref_ids or len(set(ref_ids)) != len(ref_ids):
+                problems.append(f"{where}: needs queries with distinct refIds, has {ref_ids}")
+            expressions += [(where, t.get("expr", "")) for t in targets]
     for variable in data.get("templating", {}).get("list", []):
         if variable.get("type") == "query":
             query = variable["query"]
@@ -131,12 +139,8 @@ def check_scenario_rows(data: dict, problems: list) -> None:
     """Every catalogue scenario has a row, and the row's panels query each of its metrics."""
     with syslab.Registry() as registry:
         catalogue = registry.catalogue()
-    rows, current = {}, None
-    for panel in data["panels"]:
-        if panel["type"] == "row":
-            current = rows.setdefault(panel["title"].split(":")[0], [])
-        elif current is not None:
-            current += [t["expr"] for t in panel["targets"]]
+    rows = {panel["title"].split(" (")[0]: [t["expr"] for inner in panel.get("panels", []) for t in inner["targets"]]
+            for panel in data["panels"] if panel["type"] == "row"}
     for scenario in catalogue:
         exprs = " ".join(rows.get(scenario["name"], []))
         if scenario["name"] not in rows:

@@ -124,31 +124,46 @@ def metric_panel(scenario: str, spec: dict) -> timeseries.Panel:
 
 def scenario_impact(catalogue: list) -> dash.Dashboard:
     board = new_dashboard("syslab-scenario-impact", "syslab: scenario impact",
-                          "A row per scenario with its own metrics. Panels show data only for scenarios "
-                          "active in the time range (the `scenario` variable).")
+                          "Injected effects of each active scenario, then a row per scenario with its own metrics.")
     board.with_variable(
         dash.QueryVariable("scenario").label("Active scenario").datasource(DATASOURCE)
         .description("Scenarios enabled or injecting in the time range.")
         .query(f"query_result({ACTIVE_SCENARIOS})").regex('/scenario="([^"]+)"/')
         .refresh(VariableRefresh.ON_TIME_RANGE_CHANGED).sort(VariableSort.ALPHABETICAL_ASC)
         .multi(True).include_all(True).hide(VariableHide.DONT_HIDE))
+
+    # Repeated once per active scenario: what every scenario has (its effects, and
+    # its gauges, which keep their names in a plain selector).
+    active = f'{WS}, scenario=~"$scenario"'
+    gauges = sorted({m["name"] for entry in catalogue for m in entry["metrics"] if m["type"] == "gauge"})
+    board.with_row(dash.Row("Active scenario: $scenario").repeat("scenario"))
+    board.with_panel(graph(
+        "Injections by effect", "simulator_injections_total of this scenario.", "ops",
+        [query(f"sum by (effect) (rate(simulator_injections_total{{{active}}}[$__rate_interval]))", "{{effect}}", "A")], width=8))
+    board.with_panel(graph(
+        "Effect durations p50 / p95 / p99", "simulator_effect_duration_seconds of this scenario.", "s",
+        quantile_queries("simulator_effect_duration_seconds", active, ", effect", " {{effect}}"), width=8))
+    board.with_panel(graph(
+        "Gauges", "The gauges this scenario sets.", "short",
+        [query(f'{{__name__=~"{"|".join(gauges)}", {active}}}', "{{__name__}} {{instance}}", "A")], width=8))
+
+    # One collapsed row per scenario with a panel per metric; the panels filter on
+    # the active scenarios too, so they stay empty while their scenario is off.
     for entry in sorted(catalogue, key=lambda s: s["name"]):
-        scenario = entry["name"]
-        selector = f'{WS}, scenario="{scenario}", scenario=~"$scenario"'
-        board.with_row(dash.Row(f"{scenario}: {entry['summary']}"))
-        board.with_panel(graph(
-            "Injections by effect", "simulator_injections_total for this scenario.", "ops",
-            [query(f"sum by (effect) (rate(simulator_injections_total{{{selector}}}[$__rate_interval]))", "{{effect}}", "A")]))
-        board.with_panel(graph(
-            "Effect durations p50 / p95 / p99", "simulator_effect_duration_seconds for this scenario.", "s",
-            quantile_queries("simulator_effect_duration_seconds", selector, ", effect", " {{effect}}")))
+        row = dash.Row(f"{entry['name']} ({entry['category']})")
         for spec in entry["metrics"]:
-            board.with_panel(metric_panel(scenario, spec))
+            row.with_panel(metric_panel(entry["name"], spec))
+        board.with_row(row)
     return board
 
 
 def render(board: dash.Dashboard) -> str:
-    return json.dumps(board.build(), cls=JSONEncoder, indent=2, sort_keys=True) + "\n"
+    model = board.build()
+    # Distinct panel ids, in order, so links and repeats stay stable across regenerations.
+    panels = [p for top in model.panels for p in [top, *(getattr(top, "panels", None) or [])]]
+    for number, panel in enumerate(panels, start=1):
+        panel.id_val = number
+    return json.dumps(model, cls=JSONEncoder, indent=2, sort_keys=True) + "\n"
 
 
 def generate() -> dict:
