@@ -238,7 +238,8 @@ fuzz: asan-build
 # Observability (docs/observability.md): Grafana dashboards generated from the
 # catalogue's metric specs, and Prometheus alerting rules.
 #   make dashboards           regenerate observability/dashboards/*.json (committed)
-#   make test-observability   dashboards current and valid, PromQL parses, rules checked and unit-tested
+#   make test-observability   dashboards current and valid, PromQL parses, rules checked and unit-tested,
+#                             and every expression answered by a live Prometheus scraping a registry
 .PHONY: dashboards test-observability
 
 dashboards: build
@@ -249,3 +250,4 @@ test-observability: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/observability
 	promtool check rules observability/syslab-rules.yml
 	cd observability && promtool test rules syslab-rules.test.yml
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/check_observability_live.py

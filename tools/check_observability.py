@@ -164,12 +164,18 @@ def main() -> int:
     check_promql(expressions, problems)
     if "syslab-scenario-impact.json" in boards:
         check_scenario_rows(boards["syslab-scenario-impact.json"], problems)
+    return report(problems, f"in {DASHBOARDS.relative_to(root)}",
+                  f"dashboards: {len(boards)} current, valid against the SDK model, {len(expressions)} PromQL expressions parse")
+
+
+def report(problems: list, where: str, success: str) -> int:
+    """Prints the problems, or the success line; the exit status."""
     for problem in problems:
         print(problem)
     if problems:
-        print(f"observability: {len(problems)} problem(s) in {DASHBOARDS.relative_to(root)}")
+        print(f"observability: {len(problems)} problem(s) {where}")
         return 1
-    print(f"dashboards: {len(boards)} current, valid against the SDK model, {len(expressions)} PromQL expressions parse")
+    print(success)
     return 0
 
 
