@@ -23,9 +23,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from grafana_foundation_sdk.cog.plugins import register_default_plugins
-from grafana_foundation_sdk.models.dashboard import Dashboard
+try:
+    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.cog.plugins import register_default_plugins
+    from grafana_foundation_sdk.models.dashboard import Dashboard
+except ImportError as error:  # the SDK needs Python 3.11+
+    sys.exit(f"{error}: install grafana-foundation-sdk (tools/install-deps.sh, Python 3.11 or later)")
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root / "bindings" / "python"))
@@ -124,8 +127,12 @@ def check_promql(expressions: list, problems: list) -> None:
             # JSON is YAML, so promtool reads the file as written.
             path.write_text(json.dumps({"groups": [{"name": "g", "rules": [{"record": "r", "expr": expr}]}]}))
             files.append((where, path, expr))
-        result = subprocess.run(["promtool", "check", "rules", *[str(p) for _, p, _ in files]],
-                                capture_output=True, text=True)
+        try:
+            result = subprocess.run(["promtool", "check", "rules", *[str(p) for _, p, _ in files]],
+                                    capture_output=True, text=True)
+        except FileNotFoundError:
+            problems.append("promtool not found: install Debian's prometheus (tools/install-deps.sh)")
+            return
         output = result.stdout + result.stderr
         for where, path, expr in files:
             error = re.search(rf"^{re.escape(str(path))}: (.*)$", output, re.M)

@@ -171,9 +171,14 @@ def main() -> int:
             "scrape_configs": [{"job_name": "syslab", "static_configs": [
                 {"targets": [f"127.0.0.1:{server.server_address[1]}"]}]}]}))
         log = open(Path(scratch) / "prometheus.log", "w")
-        process = subprocess.Popen(
-            ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={scratch}/data",
-             f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            process = subprocess.Popen(
+                ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={scratch}/data",
+                 f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+        except FileNotFoundError:
+            stop.set()
+            server.shutdown()
+            return report(["prometheus not found: install Debian's prometheus (tools/install-deps.sh)"], "before the live check", "")
         try:
             wait_for("Prometheus to start", lambda: urllib.request.urlopen(f"{prometheus}/-/ready", timeout=2).status == 200, 30)
             wait_for(f"{SCRAPES_NEEDED} scrapes", lambda: query(

@@ -13,11 +13,14 @@ import json
 import sys
 from pathlib import Path
 
-from grafana_foundation_sdk.builders import common, dashboard as dash
-from grafana_foundation_sdk.builders import prometheus, stat, timeseries
-from grafana_foundation_sdk.cog.encoder import JSONEncoder
-from grafana_foundation_sdk.models.common import LegendDisplayMode, LegendPlacement, SortOrder, TooltipDisplayMode
-from grafana_foundation_sdk.models.dashboard import DataSourceRef, VariableHide, VariableRefresh, VariableSort
+try:
+    from grafana_foundation_sdk.builders import common, dashboard as dash
+    from grafana_foundation_sdk.builders import prometheus, stat, timeseries
+    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.models.common import LegendDisplayMode, LegendPlacement, SortOrder, TooltipDisplayMode
+    from grafana_foundation_sdk.models.dashboard import DataSourceRef, VariableHide, VariableRefresh, VariableSort
+except ImportError as error:  # the SDK needs Python 3.11+
+    sys.exit(f"{error}: install grafana-foundation-sdk (tools/install-deps.sh, Python 3.11 or later)")
 
 root = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(root / "bindings" / "python"))
