@@ -82,12 +82,14 @@ def overview() -> dash.Dashboard:
     board = new_dashboard("syslab-overview", "syslab: overview",
                           "Which failure scenarios are enabled, how many effects they inject, and how long those effects last.")
     board.with_panel(
-        stat.Panel().title("Enabled scenarios").description("simulator_scenarios_enabled, summed over the selected workspaces.")
+        stat.Panel().title("Enabled scenarios")
+        .description("simulator_scenarios_enabled: the most any process reports in a workspace (processes sharing "
+                     "a store report the same set), summed over the selected workspaces.")
         .datasource(DATASOURCE).height(6).span(6).reduce_options(common.ReduceDataOptions().calcs(["lastNotNull"]))
-        .with_target(query(f"sum(simulator_scenarios_enabled{{{WS}}})", "enabled", "A")))
+        .with_target(query(f"sum(max by (workspace) (simulator_scenarios_enabled{{{WS}}}))", "enabled", "A")))
     board.with_panel(
-        graph("Enabled scenarios by workspace", "simulator_scenarios_enabled per workspace.", "short",
-              [query(f"sum by (workspace) (simulator_scenarios_enabled{{{WS}}})", "{{workspace}}", "A")], width=18)
+        graph("Enabled scenarios by workspace", "simulator_scenarios_enabled per workspace and process.", "short",
+              [query(f"simulator_scenarios_enabled{{{WS}}}", "{{workspace}} {{instance}}", "A")], width=18)
         .height(6))
     board.with_panel(
         graph("Injections by scenario and effect", "Rate of effects handed out by decisions (simulator_injections_total).",
