@@ -48,7 +48,7 @@ quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
 test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
-      test-fuzz-replay test-asan test-tsan
+      test-fuzz-replay test-asan test-tsan test-observability
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -233,3 +233,21 @@ test-asan: asan-build
 fuzz: asan-build
 	@SAN_CC=$(SAN_CC) SAN_CFLAGS="$(SAN_CFLAGS)" LIB_DIR=$(ASAN_DEBUG) OUT=$(ASAN_SCRATCH)/fuzz \
 	  bash tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
+# ---------------------------------------------------------------------------
+# Observability (docs/observability.md): Grafana dashboards generated from the
+# catalogue's metric specs, and Prometheus alerting rules.
+#   make dashboards           regenerate observability/dashboards/*.json (committed)
+#   make test-observability   dashboards current and valid, PromQL parses, rules checked and unit-tested,
+#                             and every expression answered by a live Prometheus scraping a registry
+.PHONY: dashboards test-observability
+
+dashboards: build
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/gen_dashboards.py
+
+test-observability: build
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/check_observability.py
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/observability
+	promtool check rules observability/syslab-rules.yml
+	cd observability && promtool test rules syslab-rules.test.yml
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/check_observability_live.py
