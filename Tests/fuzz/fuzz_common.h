@@ -36,6 +36,29 @@ static inline void fuzz_split(const uint8_t *data, size_t size, uint8_t sep, cha
     *second = i < size ? fuzz_string(data + i + 1, size - i - 1) : fuzz_string(data, 0);
 }
 
+/* A JSON object text with `member` ("key": value) added as its last member,
+ * which wins over one of the same name (the parser keeps the last). Text that
+ * does not end in '}' is copied unchanged. The work-bounded harnesses use it
+ * to cap how much a legitimate input may ask for (requests, customers), so
+ * a slow but valid input is not mistaken for a hang. */
+static inline char *fuzz_with_member(const char *json, const char *member) {
+    size_t n = strlen(json);
+    while (n > 0 && (json[n - 1] == ' ' || json[n - 1] == '\n' || json[n - 1] == '\t' || json[n - 1] == '\r')) n--;
+    size_t extra = strlen(member) + 4;
+    char *out = malloc(strlen(json) + extra + 1);
+    if (out == NULL) abort();
+    if (n == 0 || json[n - 1] != '}') {
+        strcpy(out, json);
+        return out;
+    }
+    size_t body = n - 1;
+    while (body > 0 && (json[body - 1] == ' ' || json[body - 1] == '\n' || json[body - 1] == '\t' || json[body - 1] == '\r')) body--;
+    int empty = body > 0 && json[body - 1] == '{';
+    memcpy(out, json, n - 1);
+    sprintf(out + n - 1, "%s%s}", empty ? "" : ", ", member);
+    return out;
+}
+
 static inline void fuzz_fail(const char *what, int status) {
     fprintf(stderr, "ABI contract broken: %s returned %d, last error '%s'\n", what, status, syslab_last_error());
     abort();
