@@ -1,18 +1,7 @@
 -- syslab-lua behaves like lua5.4: options, arg table, ..., errors, exit codes.
 local syslab = require "syslab"
-local exe = arg[-1]
-local checks = 0
-local function check(cond, message)
-  checks = checks + 1
-  if not cond then error(message or "check failed", 2) end
-end
-
-local function run(command)
-  local out = io.popen(command .. " 2>&1; echo \"exit=$?\"")
-  local text = out:read("a")
-  out:close()
-  return text
-end
+local support = dofile((arg[0]:match("^(.*/)") or "") .. "cli_support.lua")
+local exe, check, run = support.exe, support.check, support.run
 
 local tmp = os.tmpname()
 local f = assert(io.open(tmp, "w"))
@@ -62,4 +51,4 @@ text = run("SYSLAB_LUA_MAX_MEMORY_MB=16 " .. exe .. " -e 'local t = {} for i = 1
 check(text:find("not enough memory", 1, true) and text:find("exit=1", 1, true), text)
 
 os.remove(tmp)
-print(("test_cli.lua: %d passed, 0 failed"):format(checks))
+print(("test_cli.lua: %d passed, 0 failed"):format(support.checks))

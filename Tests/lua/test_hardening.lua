@@ -2,19 +2,8 @@
 -- the JSON conversions, the instruction budget (pcall, coroutines, the debug
 -- library), the sandbox flag, and lua.c's behaviour for LUA_INIT, -E, warn().
 local syslab = require "syslab"
-local exe = arg[-1]
-local checks = 0
-local function check(cond, message)
-  checks = checks + 1
-  if not cond then error(message or "check failed", 2) end
-end
-
-local function run(command)
-  local out = io.popen(command .. " 2>&1; echo \"exit=$?\"")
-  local text = out:read("a")
-  out:close()
-  return text
-end
+local support = dofile((arg[0]:match("^(.*/)") or "") .. "cli_support.lua")
+local exe, check, run = support.exe, support.check, support.run
 
 local function nested_array_json(depth)
   return string.rep("[", depth) .. string.rep("]", depth)
@@ -100,4 +89,4 @@ check(text:find(exe .. ": (command line):1: x", 1, true), text)
 text = run("echo 'print(...)' | " .. exe .. [[ -e "arg = 1" -]])
 check(text:find("'arg' is not a table", 1, true) and text:find("exit=1", 1, true), text)
 
-print(("test_hardening.lua: %d checks passed"):format(checks))
+print(("test_hardening.lua: %d checks passed"):format(support.checks))
