@@ -1,0 +1,280 @@
+"""The control API and /metrics mounted on the service itself.
+
+`ControlMount` answers the routes of `syslab serve` for one registry (the
+middleware's), under a prefix such as "/_syslab":
+
+    GET  {prefix}/api/sim/scenarios   the catalogue: {"scenarios": [...]}
+    GET  {prefix}/api/sim/status      the registry's status
+    POST {prefix}/api/sim/enable      {"name", "params", "ttl_seconds", "target"} -> status
+    POST {prefix}/api/sim/disable     {"name"} -> status
+    POST {prefix}/api/sim/reset       -> status
+    GET  {prefix}/metrics             Prometheus text of the registry
+
+Errors are `{"error": {"status": TEXT, "message": ...}}`, TEXT being the C
+ABI's status text (`syslab.strerror`) where the library said no. The
+middlewares send every request under the prefix here before any decision, so
+no scenario ever faults a control call or a scrape. This module knows nothing
+of ASGI or WSGI: the middlewares read the body and call `handle`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from typing import Any, Optional
+
+from . import _native
+from ._native import SyslabError
+from .decision import METRICS_CONTENT_TYPE, metrics_text
+from .registry import Registry
+
+_log = logging.getLogger("syslab.control")
+
+MAX_BODY_BYTES = 64 * 1024  # a control request is a few hundred bytes; more is refused with 413
+ROLES = ("viewer", "operator", "admin")
+_JSON = "application/json"
+
+# Library statuses to HTTP: the caller's mistake is 4xx, a store that cannot
+# be reached 503; anything else is the library's fault (500).
+_HTTP_OF_STATUS = {
+    _native.EINVAL: 400, _native.EJSON: 400, _native.EUTF8: 400, _native.ERANGE: 400, _native.ETYPE: 400,
+    _native.ESCRIPT: 400, _native.ELIMIT: 400, _native.ENOTFOUND: 404, _native.EEXISTS: 409, _native.EIO: 503,
+}
+
+Response = tuple  # (status: int, headers: list[tuple[str, str]], body: bytes)
+
+
+class ControlError(Exception):
+    """A request the mount refuses: HTTP status, status text, message."""
+
+    def __init__(self, http_status: int, status_text: str, message: str, headers: tuple = ()):
+        super().__init__(message)
+        self.http_status = http_status
+        self.status_text = status_text
+        self.message = message
+        self.headers = list(headers)
+
+    @classmethod
+    def of_library(cls, error: SyslabError) -> "ControlError":
+        return cls(_HTTP_OF_STATUS.get(error.status, 500), _native.strerror(error.status), error.message)
+
+
+def _json_response(status: int, value: Any, headers: tuple = ()) -> Response:
+    body = json.dumps(value).encode()
+    return status, [("content-type", _JSON), ("content-length", str(len(body))), ("cache-control", "no-store"),
+                    *headers], body
+
+
+def _error_response(error: ControlError) -> Response:
+    return _json_response(error.http_status, {"error": {"status": error.status_text, "message": error.message}},
+                          tuple(error.headers))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_json(body: bytes) -> Any:
+    """The request body as JSON; 400 for invalid UTF-8, malformed JSON,
+    NaN/Infinity or nesting too deep to parse."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ControlError(400, _native.strerror(_native.EUTF8), f"the request body is not valid UTF-8: {error}")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as error:
+        raise ControlError(400, _native.strerror(_native.EJSON), f"the request body is not valid JSON: {error}")
+
+
+def _object_body(body: bytes, allowed: tuple, required: tuple = ()) -> dict:
+    value = _parse_json(body) if body.strip() else {}
+    if not isinstance(value, dict):
+        raise ControlError(400, _native.strerror(_native.ETYPE), "the request body must be a JSON object")
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise ControlError(400, _native.strerror(_native.EINVAL),
+                           f"unknown field '{unknown[0]}' (known: {', '.join(allowed)})")
+    for name in required:
+        if not isinstance(value.get(name), str) or not value[name]:
+            raise ControlError(400, _native.strerror(_native.ETYPE), f"field '{name}' must be a non-empty string")
+    return value
+
+
+def _enable_arguments(body: bytes) -> tuple:
+    """(name, params, ttl) from {"name", "params", "ttl_seconds", "target"}."""
+    request = _object_body(body, ("name", "params", "ttl_seconds", "target"), required=("name",))
+    params = request.get("params")
+    if params is not None and not isinstance(params, dict):
+        raise ControlError(400, _native.strerror(_native.ETYPE), "field 'params' must be an object")
+    target = request.get("target")
+    if target is not None:
+        if not isinstance(target, dict):
+            raise ControlError(400, _native.strerror(_native.ETYPE), "field 'target' must be an object")
+        if params is not None and "target" in params:
+            raise ControlError(400, _native.strerror(_native.EINVAL),
+                               "give the target once: as 'target' or as params.target, not both")
+        params = dict(params or {}, target=target)
+    ttl = request.get("ttl_seconds")
+    if ttl is None:
+        ttl = 0.0
+    elif isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+        raise ControlError(400, _native.strerror(_native.ETYPE), "field 'ttl_seconds' must be a number")
+    else:
+        try:
+            ttl = float(ttl)
+        except OverflowError:
+            ttl = math.inf
+        if not math.isfinite(ttl) or ttl < 0:
+            raise ControlError(400, _native.strerror(_native.ERANGE),
+                               "field 'ttl_seconds' must be a finite number of seconds >= 0 (0: no expiry)")
+    return request["name"], params, ttl
+
+
+class _Authenticator:
+    """Bearer JWTs as `syslab serve` checks them: HS256 only, with the claims
+    `role` (viewer | operator | admin) and `workspaces` (a list, or "*")."""
+
+    def __init__(self, secret: str):
+        try:
+            import jwt  # PyPI: pyjwt, needed only when a secret is given
+        except ImportError as error:
+            raise ImportError("the control mount checks tokens with pyjwt: pip install pyjwt") from error
+        self._jwt = jwt
+        self._secret = secret
+
+    def claims(self, authorization: Optional[str]) -> dict:
+        def unauthorized(message: str) -> ControlError:
+            return ControlError(401, "unauthorized", message, headers=(("www-authenticate", "Bearer"),))
+
+        if not authorization:
+            raise unauthorized("a Bearer token is required")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthorized("the Authorization header must be 'Bearer <token>'")
+        try:
+            claims = self._jwt.decode(token.strip(), self._secret, algorithms=["HS256"])
+        except self._jwt.ExpiredSignatureError:
+            raise unauthorized("the token has expired")
+        except self._jwt.InvalidTokenError as error:  # bad signature, alg none or other, malformed
+            raise unauthorized(f"invalid token: {error}")
+        workspaces = claims.get("workspaces")
+        if claims.get("role") not in ROLES:
+            raise unauthorized(f"the token's 'role' claim must be one of {', '.join(ROLES)}")
+        if workspaces != "*" and not (isinstance(workspaces, list) and all(isinstance(w, str) for w in workspaces)):
+            raise unauthorized("the token's 'workspaces' claim must be a list of names or \"*\"")
+        return claims
+
+
+class ControlMount:
+    """The control routes for `registry` under `prefix`. With `jwt_secret`
+    (or SYSLAB_JWT_SECRET) every route needs a Bearer token, /metrics too
+    unless `metrics_open`; without a secret the mount is refused unless
+    `insecure=True`. `workspace` is the registry's, for the tokens' lists."""
+
+    def __init__(self, registry: Registry, prefix: str, workspace: str = "default", jwt_secret: Optional[str] = None,
+                 metrics_open: bool = False, insecure: bool = False):
+        if not isinstance(prefix, str) or not prefix.startswith("/") or prefix.rstrip("/") == "":
+            raise ValueError(f"control_prefix must be a path below the root such as '/_syslab', got {prefix!r}")
+        self.registry = registry
+        self.prefix = prefix.rstrip("/")
+        self._below = self.prefix + "/"
+        self.workspace = workspace
+        secret = jwt_secret if jwt_secret is not None else os.environ.get("SYSLAB_JWT_SECRET") or None
+        if secret is not None and not secret:
+            raise ValueError("jwt_secret is empty")
+        if secret is None and not insecure:
+            raise ValueError("the syslab control mount needs a JWT secret (jwt_secret= or SYSLAB_JWT_SECRET); "
+                             "pass insecure=True to serve it without authentication")
+        self._auth = _Authenticator(secret) if secret is not None else None
+        self.metrics_open = metrics_open
+        self._routes = {
+            "/api/sim/scenarios": ("GET", self._scenarios),
+            "/api/sim/status": ("GET", self._status),
+            "/api/sim/enable": ("POST", self._enable),
+            "/api/sim/disable": ("POST", self._disable),
+            "/api/sim/reset": ("POST", self._reset),
+            "/metrics": ("GET", self._metrics),
+        }
+
+    def owns(self, path: str) -> bool:
+        """Whether a request path is the mount's (and so never faulted)."""
+        return path == self.prefix or path.startswith(self._below)
+
+    def body_refused(self, content_length: Optional[str]) -> Optional[Response]:
+        """The answer to a declared Content-Length the mount will not read, or None."""
+        if content_length is None or content_length == "":
+            return None
+        if not content_length.isdigit():
+            return _error_response(ControlError(400, _native.strerror(_native.EINVAL),
+                                                "Content-Length is not a number"))
+        if int(content_length) > MAX_BODY_BYTES:
+            return self.too_large()
+        return None
+
+    @staticmethod
+    def too_large() -> Response:
+        return _error_response(ControlError(413, _native.strerror(_native.ELIMIT),
+                                            f"the request body is over {MAX_BODY_BYTES} bytes"))
+
+    def handle(self, method: str, path: str, authorization: Optional[str], body: bytes) -> Response:
+        """One request to the mount (path including the prefix); never raises."""
+        try:
+            route = self._routes.get(path[len(self.prefix):])
+            if route is None:
+                raise ControlError(404, _native.strerror(_native.ENOTFOUND), f"no route {path}")
+            allowed, action = route
+            if method != allowed:
+                raise ControlError(405, "method not allowed", f"{path} takes {allowed}",
+                                   headers=(("allow", allowed),))
+            self._authorize(action, method, authorization)
+            return action(body)
+        except ControlError as error:
+            return _error_response(error)
+        except SyslabError as error:
+            return _error_response(ControlError.of_library(error))
+        except Exception as error:  # a bug or a closed registry: logged, answered, never raised into the server
+            _log.exception("syslab control request %s %s failed", method, path)
+            return _error_response(ControlError(500, _native.strerror(_native.EINTERNAL), str(error)))
+
+    def _authorize(self, action: Any, method: str, authorization: Optional[str]) -> None:
+        if self._auth is None or (action == self._metrics and self.metrics_open):
+            return
+        claims = self._auth.claims(authorization)
+        if action == self._metrics:
+            return  # any valid token reads the metrics
+        workspaces = claims["workspaces"]
+        if workspaces != "*" and self.workspace not in workspaces:
+            raise ControlError(403, "forbidden", f"the token does not grant workspace '{self.workspace}'")
+        if method != "GET" and claims["role"] == "viewer":
+            raise ControlError(403, "forbidden", "role 'viewer' may only read; enable, disable and reset "
+                                                 "need 'operator' or 'admin'")
+
+    # -- routes -------------------------------------------------------------
+    def _scenarios(self, body: bytes) -> Response:
+        return _json_response(200, {"scenarios": self.registry.catalogue()})
+
+    def _status(self, body: bytes) -> Response:
+        return _json_response(200, self.registry.status())
+
+    def _enable(self, body: bytes) -> Response:
+        name, params, ttl = _enable_arguments(body)
+        self.registry.enable(name, params, ttl)
+        _log.info("control: enabled %s (ttl %s s)", name, ttl or "none")
+        return self._status(b"")
+
+    def _disable(self, body: bytes) -> Response:
+        self.registry.disable(_object_body(body, ("name",), required=("name",))["name"])
+        return self._status(b"")
+
+    def _reset(self, body: bytes) -> Response:
+        _object_body(body, ())
+        self.registry.reset()
+        return self._status(b"")
+
+    def _metrics(self, body: bytes) -> Response:
+        text = metrics_text(self.registry).encode()
+        return 200, [("content-type", METRICS_CONTENT_TYPE), ("content-length", str(len(text))),
+                     ("cache-control", "no-store")], text
