@@ -33,6 +33,10 @@ from .registry import Registry
 _log = logging.getLogger("syslab.control")
 
 MAX_BODY_BYTES = 64 * 1024  # a control request is a few hundred bytes; more is refused with 413
+# A refused body up to this size is still read (and dropped), so that the
+# connection stays usable: servers close one whose body was left unread
+# (gunicorn without saying so), and a client that reuses it fails.
+DRAIN_BYTES = 1024 * 1024
 ROLES = ("viewer", "operator", "admin")
 _JSON = "application/json"
 
@@ -204,13 +208,15 @@ class ControlMount:
         return path == self.prefix or path.startswith(self._below)
 
     def body_refused(self, content_length: Optional[str]) -> Optional[Response]:
-        """The answer to a declared Content-Length the mount will not read, or None."""
+        """The answer to a declared Content-Length the mount will not even
+        read (malformed, or over DRAIN_BYTES), or None: then the middleware
+        reads up to DRAIN_BYTES and answers too_large() past MAX_BODY_BYTES."""
         if content_length is None or content_length == "":
             return None
         if not content_length.isdigit():
             return _error_response(ControlError(400, _native.strerror(_native.EINVAL),
                                                 "Content-Length is not a number"))
-        if int(content_length) > MAX_BODY_BYTES:
+        if int(content_length) > DRAIN_BYTES:
             return self.too_large()
         return None
 

@@ -37,7 +37,7 @@ from http import HTTPStatus
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from ._native import SyslabError
-from .control import MAX_BODY_BYTES, ControlMount
+from .control import DRAIN_BYTES, MAX_BODY_BYTES, ControlMount
 from .decision import Decider, Effect
 from .registry import Registry
 
@@ -568,7 +568,8 @@ def _drain(chunks: Iterable[bytes]) -> bytes:
 
 
 async def _read_asgi_body(receive: Callable) -> Optional[bytes]:
-    """A control request's body; None once it passes MAX_BODY_BYTES."""
+    """A control request's body; None past MAX_BODY_BYTES (the rest is read
+    and dropped up to DRAIN_BYTES, see syslab.control)."""
     chunks, size = [], 0
     while True:
         message = await receive()
@@ -576,24 +577,26 @@ async def _read_asgi_body(receive: Callable) -> Optional[bytes]:
             return b""
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-        chunks.append(chunk)
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
         if not message.get("more_body", False):
-            return b"".join(chunks)
+            return b"".join(chunks) if size <= MAX_BODY_BYTES else None
+        if size > DRAIN_BYTES:
+            return None
 
 
 def _read_wsgi_body(environ: dict) -> Optional[bytes]:
-    """A control request's body (Content-Length already checked); None once it
-    passes MAX_BODY_BYTES. Without a length, only a server that marks its input
-    terminated (chunked bodies under gunicorn) is read to the end."""
+    """A control request's body (a Content-Length is checked beforehand);
+    None past MAX_BODY_BYTES. Without a length, only a server that marks its
+    input terminated (chunked bodies under gunicorn) is read to the end."""
     stream = environ.get("wsgi.input")
     if stream is None:
         return b""
     length = environ.get("CONTENT_LENGTH")
     if length:
-        return stream.read(int(length))
-    if not environ.get("wsgi.input_terminated"):
+        body = stream.read(int(length))
+    elif environ.get("wsgi.input_terminated"):
+        body = stream.read(DRAIN_BYTES + 1)
+    else:
         return b""
-    body = stream.read(MAX_BODY_BYTES + 1)
     return None if len(body) > MAX_BODY_BYTES else body

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from syslab import Registry
-from syslab.control import MAX_BODY_BYTES
+from syslab.control import DRAIN_BYTES, MAX_BODY_BYTES
 from syslab.middleware import ASGIMiddleware, WSGIMiddleware
 
 jwt = pytest.importorskip("jwt")
@@ -271,6 +271,19 @@ def test_a_streamed_body_over_the_limit_is_413_under_asgi(registry):
         chunks = (b"x" * 8192 for _ in range(MAX_BODY_BYTES // 8192 + 2))  # no Content-Length: chunked
         response = c.post(PREFIX + "/api/sim/enable", content=chunks)
         assert response.status_code == 413
+
+
+def test_a_declared_length_past_the_drain_limit_is_refused_unread(registry):
+    class Unreadable:
+        def read(self, *size):
+            raise AssertionError("the body was read")
+
+    app = WSGIMiddleware(wsgi_hello, registry, control_prefix=PREFIX, insecure=True)
+    seen = {}
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": PREFIX + "/api/sim/enable",
+               "CONTENT_LENGTH": str(DRAIN_BYTES + 1), "wsgi.input": Unreadable()}
+    body = b"".join(app(environ, lambda status, headers, exc_info=None: seen.update(status=status)))
+    assert seen["status"] == "413 Request Entity Too Large" and json.loads(body)["error"]["status"] == "limit exceeded"
 
 
 def test_a_malformed_content_length_is_400_under_wsgi(registry):

@@ -2,6 +2,8 @@
 (WSGI): the same routes behind ASGIMiddleware or WSGIMiddleware, and
 /_control, outside the middleware, to enable scenarios in the server's own
 registry (POST {"enable": [[name, params], ...]}; every call resets first).
+The middleware mounts its control API under /_syslab, checking tokens signed
+with SYSLAB_JWT_SECRET (the test harness sets it).
 
 Routes: /hello (100 bytes), /big (20,000 bytes), /slow (sleeps 0.2 s),
 /effects (the kinds the app received in syslab.effects, as JSON), /health.
@@ -74,7 +76,7 @@ async def effects(request: Request):
 
 _asgi_service = ASGIMiddleware(Starlette(routes=[
     Route("/hello", hello), Route("/big", big), Route("/slow", slow), Route("/effects", effects),
-    Route("/health", hello)]), registry, component="backend")
+    Route("/health", hello)]), registry, component="backend", control_prefix="/_syslab")
 
 
 async def asgi_app(scope, receive, send):
@@ -109,7 +111,7 @@ def _wsgi_routes(environ, start_response):
     return [body]
 
 
-_wsgi_service = WSGIMiddleware(_wsgi_routes, registry, component="backend")
+_wsgi_service = WSGIMiddleware(_wsgi_routes, registry, component="backend", control_prefix="/_syslab")
 
 
 def wsgi_app(environ, start_response):
