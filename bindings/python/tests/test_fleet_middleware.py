@@ -1,0 +1,199 @@
+"""The middleware bound to a Redis store: middlewares (and uvicorn workers)
+opened on one workspace share one enabled set, switched through any one's
+control mount. Each test module starts its own redis-server on a free
+loopback port, in a temporary directory, and stops it afterwards."""
+
+import inspect
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from syslab import Registry, SyslabError
+from syslab.middleware import ASGIMiddleware, WSGIMiddleware
+
+jwt = pytest.importorskip("jwt")
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("uvicorn")
+from starlette.applications import Starlette  # noqa: E402
+from starlette.responses import PlainTextResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from test_servers import JWT_SECRET, Server, free_port  # noqa: E402  the real-server harness
+
+if "store" not in inspect.signature(Registry).parameters:
+    pytest.skip("this syslab has no store option", allow_module_level=True)
+if shutil.which("redis-server") is None:
+    pytest.skip("redis-server is not installed (tools/install-deps.sh installs it)", allow_module_level=True)
+
+PROPAGATION_LIMIT = 1.0  # seconds: what the store promises for an enable to reach every attached registry
+
+
+class Redis:
+    def __init__(self, directory):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(directory),
+             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while not self.ping():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def redis(tmp_path_factory):
+    server = Redis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+def token(role="operator", workspaces=("team-a",)):
+    claims = {"role": role, "workspaces": list(workspaces), "exp": int(time.time()) + 600}
+    return {"authorization": "Bearer " + jwt.encode(claims, JWT_SECRET, algorithm="HS256")}
+
+
+def hello(request):
+    return PlainTextResponse("hello")
+
+
+def wsgi_hello(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello"]
+
+
+def wait_for(predicate, limit):
+    """Seconds until predicate() held, polling every 10 ms; None past `limit`."""
+    start = time.monotonic()
+    while time.monotonic() - start <= limit:
+        if predicate():
+            return time.monotonic() - start
+        time.sleep(0.01)
+    return None
+
+
+# -- in process ---------------------------------------------------------------------
+
+def test_middlewares_on_one_workspace_share_one_switch(redis, request):
+    asgi = ASGIMiddleware(Starlette(routes=[Route("/{p:path}", hello)]), store=redis.url, workspace="team-a",
+                          control_prefix="/_syslab", jwt_secret=JWT_SECRET)
+    wsgi = WSGIMiddleware(wsgi_hello, store=redis.url, workspace="team-a")
+    elsewhere = WSGIMiddleware(wsgi_hello, store=redis.url, workspace="team-b")
+    for m in (asgi, wsgi, elsewhere):
+        request.addfinalizer(m.registry.close)
+    wsgi_client = httpx.Client(transport=httpx.WSGITransport(app=wsgi), base_url="http://w")
+    other_client = httpx.Client(transport=httpx.WSGITransport(app=elsewhere), base_url="http://w")
+    with TestClient(asgi) as control:
+        status = control.get("/_syslab/api/sim/status", headers=token("viewer")).json()
+        assert status["store"]["workspace"] == "team-a" and status["store"]["connected"] is True
+        # The token's workspace list is checked against the store's workspace.
+        assert control.post("/_syslab/api/sim/reset", headers=token(workspaces=["default"])).status_code == 403
+        response = control.post("/_syslab/api/sim/enable", headers=token(),
+                                json={"name": "error-burst", "params": {"probability": 1.0, "status_code": 503}})
+        assert response.status_code == 200
+        elapsed = wait_for(lambda: wsgi_client.get("/x").status_code == 503, PROPAGATION_LIMIT)
+        assert elapsed is not None, "the enable did not reach the other middleware within 1 s"
+        print(f"enable seen by the other middleware after {elapsed * 1000:.0f} ms")
+        assert control.get("/x").status_code == 503
+        assert other_client.get("/x").status_code == 200  # another workspace is another switch
+        assert elsewhere.registry.enabled() == []
+        assert control.post("/_syslab/api/sim/disable", headers=token(), json={"name": "error-burst"}).status_code \
+            == 200
+        assert wait_for(lambda: wsgi_client.get("/x").status_code == 200, PROPAGATION_LIMIT) is not None
+
+
+def test_a_store_that_is_down_is_a_clear_error_unless_start_empty(request):
+    closed = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with pytest.raises(SyslabError) as refused:
+        WSGIMiddleware(wsgi_hello, store=closed, control_prefix="/_syslab", insecure=True)
+    assert "127.0.0.1" in refused.value.message
+    middleware = WSGIMiddleware(wsgi_hello, store=closed, on_store_down="start_empty", control_prefix="/_syslab",
+                                insecure=True)
+    request.addfinalizer(middleware.registry.close)
+    client = httpx.Client(transport=httpx.WSGITransport(app=middleware), base_url="http://w")
+    status = client.get("/_syslab/api/sim/status")
+    assert status.status_code == 200 and status.json()["store"]["connected"] is False
+    assert client.get("/x").status_code == 200  # the service runs, with no scenario
+    metrics = client.get("/_syslab/metrics").text
+    assert "syslab_store_connected" in metrics
+
+
+def test_a_middleware_can_be_given_a_store_bound_registry(redis):
+    with Registry(store=redis.url, workspace="team-c") as registry:
+        middleware = WSGIMiddleware(wsgi_hello, registry, control_prefix="/_syslab", insecure=True)
+        assert middleware.injector.control.workspace == "team-c"
+
+
+# -- two uvicorn workers --------------------------------------------------------------
+
+def probe(url):
+    """(pid, status of /hello) from one worker: both requests on one new connection."""
+    with httpx.Client(base_url=url, timeout=5) as c:
+        pid = c.get("/pid").text
+        return pid, c.get("/hello").status_code
+
+
+def statuses_by_worker(url, seconds, limit, workers=2):
+    """Probes for `seconds`, and on until each worker has answered, up to
+    `limit` seconds in all: {pid: [statuses]}."""
+    seen = {}
+    start = time.monotonic()
+    while time.monotonic() - start < seconds or (len(seen) < workers and time.monotonic() - start < limit):
+        pid, status = probe(url)
+        seen.setdefault(pid, []).append(status)
+    return seen
+
+
+def test_two_uvicorn_workers_see_one_enable_within_a_second_and_its_ttl(redis, tmp_path):
+    arguments = ["-m", "uvicorn", "app:asgi_app", "--host", "127.0.0.1", "--port", "{port}", "--workers", "2",
+                 "--log-level", "warning"]
+    server = Server("uvicorn-2-workers", tmp_path, arguments=arguments,
+                    env={"SYSLAB_TEST_STORE": redis.url, "SYSLAB_TEST_WORKSPACE": "fleet"})
+    try:
+        before = statuses_by_worker(server.url, 0.5, 20)
+        assert len(before) == 2, f"expected two workers, saw {sorted(before)}"
+        assert all(s == [200] * len(s) for s in before.values())
+
+        ttl = 3.0
+        response = httpx.post(server.url + "/_syslab/api/sim/enable", headers=token(workspaces=["fleet"]), timeout=5,
+                              json={"name": "error-burst", "ttl_seconds": ttl,
+                                    "params": {"probability": 1.0, "status_code": 503},
+                                    "target": {"route": "/hello"}})
+        assert response.status_code == 200
+        acknowledged = time.monotonic()
+
+        # Every worker decides with the enable from one second after it was acknowledged ...
+        time.sleep(max(0.0, acknowledged + PROPAGATION_LIMIT - time.monotonic()))
+        during = statuses_by_worker(server.url, 0.5, ttl - PROPAGATION_LIMIT - 0.5)
+        assert time.monotonic() - acknowledged < ttl, "the probes ran into the TTL; nothing can be concluded"
+        assert set(during) == set(before)
+        assert all(s == [503] * len(s) for s in during.values()), during
+        # ... and without it once the TTL has passed (plus the same second to propagate).
+        time.sleep(max(0.0, acknowledged + ttl + PROPAGATION_LIMIT - time.monotonic()))
+        after = statuses_by_worker(server.url, 0.5, 20)
+        assert set(after) == set(before)
+        assert all(s == [200] * len(s) for s in after.values()), after
+    finally:
+        server.stop()
