@@ -3,15 +3,16 @@
 `ControlMount` answers the routes of `syslab serve` for one registry (the
 middleware's), under a prefix such as "/_syslab":
 
-    GET  {prefix}/api/sim/scenarios   the catalogue: {"scenarios": [...]}
-    GET  {prefix}/api/sim/status      the registry's status
-    POST {prefix}/api/sim/enable      {"name", "params", "ttl_seconds", "target"} -> status
+    GET  {prefix}/api/sim/scenarios   {"workspace", "version", "scenarios": [...]}
+    GET  {prefix}/api/sim/status      {"workspace", "now", "enabled": [...], "store"?}
+    POST {prefix}/api/sim/enable      {"name", "params"?, "ttl_seconds"?, "target"?} -> status
     POST {prefix}/api/sim/disable     {"name"} -> status
-    POST {prefix}/api/sim/reset       -> status
+    POST {prefix}/api/sim/reset       (a body is ignored) -> status
     GET  {prefix}/metrics             Prometheus text of the registry
 
-Errors are `{"error": {"status": TEXT, "message": ...}}`, TEXT being the C
-ABI's status text (`syslab.strerror`) where the library said no. The
+Bodies, answers, errors (`{"error": {"status": TEXT, "message": ...}}`, TEXT
+being the C ABI's status text) and token rules are those of `syslab serve`
+(docs/serve.md). The
 middlewares send every request under the prefix here before any decision, so
 no scenario ever faults a control call or a scrape. This module knows nothing
 of ASGI or WSGI: the middlewares read the body and call `handle`.
@@ -28,11 +29,12 @@ from typing import Any, Optional
 from . import _native
 from ._native import SyslabError
 from .decision import METRICS_CONTENT_TYPE, metrics_text
-from .registry import Registry
+from .registry import Registry, _catalogue
 
 _log = logging.getLogger("syslab.control")
 
 MAX_BODY_BYTES = 64 * 1024  # a control request is a few hundred bytes; more is refused with 413
+MAX_TOKEN_BYTES = 8 * 1024
 # A refused body up to this size is still read (and dropped), so that the
 # connection stays usable: servers close one whose body was left unread
 # (gunicorn without saying so), and a client that reuses it fails.
@@ -40,12 +42,9 @@ DRAIN_BYTES = 1024 * 1024
 ROLES = ("viewer", "operator", "admin")
 _JSON = "application/json"
 
-# Library statuses to HTTP: the caller's mistake is 4xx, a store that cannot
-# be reached 503; anything else is the library's fault (500).
-_HTTP_OF_STATUS = {
-    _native.EINVAL: 400, _native.EJSON: 400, _native.EUTF8: 400, _native.ERANGE: 400, _native.ETYPE: 400,
-    _native.ESCRIPT: 400, _native.ELIMIT: 400, _native.ENOTFOUND: 404, _native.EEXISTS: 409, _native.EIO: 503,
-}
+# Library statuses to HTTP, as syslab serve maps them: a store that did not
+# answer is 503 (the request may be fine), any other refusal a 4xx.
+_HTTP_OF_STATUS = {_native.ENOTFOUND: 404, _native.EEXISTS: 409, _native.EIO: 503}
 
 Response = tuple  # (status: int, headers: list[tuple[str, str]], body: bytes)
 
@@ -62,7 +61,7 @@ class ControlError(Exception):
 
     @classmethod
     def of_library(cls, error: SyslabError) -> "ControlError":
-        return cls(_HTTP_OF_STATUS.get(error.status, 500), _native.strerror(error.status), error.message)
+        return cls(_HTTP_OF_STATUS.get(error.status, 400), _native.strerror(error.status), error.message)
 
 
 def _json_response(status: int, value: Any, headers: tuple = ()) -> Response:
@@ -93,53 +92,58 @@ def _parse_json(body: bytes) -> Any:
         raise ControlError(400, _native.strerror(_native.EJSON), f"the request body is not valid JSON: {error}")
 
 
-def _object_body(body: bytes, allowed: tuple, required: tuple = ()) -> dict:
-    value = _parse_json(body) if body.strip() else {}
+def _object_body(body: bytes, allowed: tuple) -> dict:
+    if not body.strip():
+        raise ControlError(400, _native.strerror(_native.EJSON), "the request body is empty; expected a JSON object")
+    value = _parse_json(body)
     if not isinstance(value, dict):
         raise ControlError(400, _native.strerror(_native.ETYPE), "the request body must be a JSON object")
     unknown = sorted(set(value) - set(allowed))
     if unknown:
         raise ControlError(400, _native.strerror(_native.EINVAL),
-                           f"unknown field '{unknown[0]}' (known: {', '.join(allowed)})")
-    for name in required:
-        if not isinstance(value.get(name), str) or not value[name]:
-            raise ControlError(400, _native.strerror(_native.ETYPE), f"field '{name}' must be a non-empty string")
+                           f"unknown field '{unknown[0]}' in the request body (expected {', '.join(allowed)})")
     return value
 
 
+def _name(request: dict) -> str:
+    name = request.get("name")
+    if name is None:
+        raise ControlError(400, _native.strerror(_native.EINVAL), "the request body needs 'name'")
+    if not isinstance(name, str):
+        raise ControlError(400, _native.strerror(_native.ETYPE), "'name' must be a string")
+    return name
+
+
 def _enable_arguments(body: bytes) -> tuple:
-    """(name, params, ttl) from {"name", "params", "ttl_seconds", "target"}."""
-    request = _object_body(body, ("name", "params", "ttl_seconds", "target"), required=("name",))
+    """(name, params, ttl) from {"name", "params", "ttl_seconds", "target"};
+    `target` is folded into the params, as the registry takes it."""
+    request = _object_body(body, ("name", "params", "ttl_seconds", "target"))
+    name = _name(request)
     params = request.get("params")
     if params is not None and not isinstance(params, dict):
-        raise ControlError(400, _native.strerror(_native.ETYPE), "field 'params' must be an object")
+        raise ControlError(400, _native.strerror(_native.ETYPE), "'params' must be an object")
     target = request.get("target")
     if target is not None:
         if not isinstance(target, dict):
-            raise ControlError(400, _native.strerror(_native.ETYPE), "field 'target' must be an object")
-        if params is not None and "target" in params:
-            raise ControlError(400, _native.strerror(_native.EINVAL),
-                               "give the target once: as 'target' or as params.target, not both")
+            raise ControlError(400, _native.strerror(_native.ETYPE), "'target' must be an object")
         params = dict(params or {}, target=target)
     ttl = request.get("ttl_seconds")
     if ttl is None:
-        ttl = 0.0
-    elif isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-        raise ControlError(400, _native.strerror(_native.ETYPE), "field 'ttl_seconds' must be a number")
-    else:
-        try:
-            ttl = float(ttl)
-        except OverflowError:
-            ttl = math.inf
-        if not math.isfinite(ttl) or ttl < 0:
-            raise ControlError(400, _native.strerror(_native.ERANGE),
-                               "field 'ttl_seconds' must be a finite number of seconds >= 0 (0: no expiry)")
-    return request["name"], params, ttl
+        return name, params, 0.0
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+        raise ControlError(400, _native.strerror(_native.ETYPE), "'ttl_seconds' must be a number")
+    try:
+        ttl = float(ttl)
+    except OverflowError:
+        ttl = math.inf
+    if not math.isfinite(ttl) or ttl < 0:
+        raise ControlError(400, _native.strerror(_native.ERANGE), "'ttl_seconds' must be 0 (no expiry) or more")
+    return name, params, ttl
 
 
 class _Authenticator:
     """Bearer JWTs as `syslab serve` checks them: HS256 only, with the claims
-    `role` (viewer | operator | admin) and `workspaces` (a list, or "*")."""
+    `role` (viewer | operator | admin), `workspaces` (a list, or "*") and `exp`."""
 
     def __init__(self, secret: str):
         try:
@@ -157,9 +161,12 @@ class _Authenticator:
             raise unauthorized("a Bearer token is required")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise unauthorized("the Authorization header must be 'Bearer <token>'")
+            raise unauthorized("the Authorization header must be 'Bearer <JWT>'")
+        if len(token) > MAX_TOKEN_BYTES:
+            raise unauthorized(f"the token is over {MAX_TOKEN_BYTES} bytes")
         try:
-            claims = self._jwt.decode(token.strip(), self._secret, algorithms=["HS256"])
+            claims = self._jwt.decode(token.strip(), self._secret, algorithms=["HS256"],
+                                      options={"require": ["exp"]})
         except self._jwt.ExpiredSignatureError:
             raise unauthorized("the token has expired")
         except self._jwt.InvalidTokenError as error:  # bad signature, alg none or other, malformed
@@ -260,10 +267,11 @@ class ControlMount:
 
     # -- routes -------------------------------------------------------------
     def _scenarios(self, body: bytes) -> Response:
-        return _json_response(200, {"scenarios": self.registry.catalogue()})
+        catalogue = _native.call_for_json(_catalogue, self.registry.handle)
+        return _json_response(200, dict(catalogue, workspace=self.workspace))
 
     def _status(self, body: bytes) -> Response:
-        return _json_response(200, self.registry.status())
+        return _json_response(200, dict(self.registry.status(), workspace=self.workspace))
 
     def _enable(self, body: bytes) -> Response:
         name, params, ttl = _enable_arguments(body)
@@ -272,11 +280,10 @@ class ControlMount:
         return self._status(b"")
 
     def _disable(self, body: bytes) -> Response:
-        self.registry.disable(_object_body(body, ("name",), required=("name",))["name"])
+        self.registry.disable(_name(_object_body(body, ("name",))))
         return self._status(b"")
 
-    def _reset(self, body: bytes) -> Response:
-        _object_body(body, ())
+    def _reset(self, body: bytes) -> Response:  # a body, if any, is ignored: reset takes no arguments
         self.registry.reset()
         return self._status(b"")
 
