@@ -60,7 +60,7 @@ def test_two_registries_share_one_set(redis_url):
         a.enable("error-burst", {"probability": 1}, ttl=30)
         assert a.enabled() == ["error-burst"]
         assert _within(1, lambda: b.enabled() == ["error-burst"])
-        assert [e["scenario"] for e in b.decide({"route": "/api"})] == ["error-burst"]
+        assert [e["scenario"] for e in b.decide(route="/api")] == ["error-burst"]
         store = b.status()["store"]
         assert store["kind"] == "redis" and store["workspace"] == "py-ws" and store["connected"] is True
         assert store["unapplied"] == []
@@ -99,3 +99,24 @@ def test_redis_down_at_open():
             r.enable("fixed-latency")
         assert "store unavailable" in str(refused.value)
         assert r.enabled() == []
+
+
+def test_middleware_bound_to_the_store_sees_a_change_made_elsewhere(redis_url):
+    starlette = pytest.importorskip("starlette")  # noqa: F841
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from syslab.middleware import ASGIMiddleware
+
+    def hello(request):
+        return PlainTextResponse("ok")
+
+    with Registry(store=redis_url, workspace="py-mw") as service, Registry(store=redis_url, workspace="py-mw") as operator:
+        client = TestClient(ASGIMiddleware(Starlette(routes=[Route("/api/orders", hello)]), service, component="backend"))
+        assert client.get("/api/orders").status_code == 200
+        operator.enable("error-burst", {"probability": 1.0, "status_code": 503}, ttl=30)
+        assert _within(1, lambda: client.get("/api/orders").status_code == 503)
+        operator.disable("error-burst")
+        assert _within(1, lambda: client.get("/api/orders").status_code == 200)
