@@ -43,6 +43,8 @@ public final class RedisStore: EnabledSetStore, @unchecked Sendable {
     static let maxBackoff = 5.0
     /// The largest record a resync reads; larger ones are reported unapplied.
     static let maxRecordBytes = JSONLimits.request.maxBytes
+    /// The most records a resync reads (far more scenarios than any catalogue holds).
+    static let maxRecords = 4096
     /// How long an instance's published metrics live without a refresh.
     static let fleetMetricsLifetimeMs = 10_000
     private static let instanceCounter = Atomic<Int>(0)
@@ -307,7 +309,10 @@ public final class RedisStore: EnabledSetStore, @unchecked Sendable {
             guard let connection = commandConnection else { throw SyslabError.io("store \(url.redacted): not connected") }
             let reply: RedisReply
             do {
-                reply = try connection.command(["EVAL", StoreScripts.snapshot, "0", keys.prefix, String(RedisStore.maxRecordBytes)])
+                reply = try connection.command([
+                    "EVAL", StoreScripts.snapshot, "0", keys.prefix, String(RedisStore.maxRecordBytes),
+                    String(RedisStore.maxRecords),
+                ])
             } catch {
                 commandConnection = nil
                 throw error

@@ -84,12 +84,13 @@ enum StoreScripts {
         return 'ok'
         """
 
-    /// ARGV: prefix, largest record in bytes. Returns the server time
-    /// (seconds, microseconds), then name, record, PTTL for each enabled
-    /// scenario; a record that cannot be read comes as '!reason' with PTTL
-    /// -2. Names whose key expired leave the index here.
+    /// ARGV: prefix, largest record in bytes, most records. Returns the
+    /// server time (seconds, microseconds), then name, record, PTTL for each
+    /// enabled scenario; a record that cannot be read comes as '!reason'
+    /// with PTTL -2 (as do names over 256 bytes, and the records past the
+    /// most allowed). Names whose key expired leave the index here.
     static let snapshot = """
-        local prefix, max_bytes = ARGV[1], tonumber(ARGV[2])
+        local prefix, max_bytes, max_records = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
         local t = redis.call('TIME')
         local out = {t[1], t[2]}
         local index = prefix .. 'scenarios'
@@ -100,10 +101,19 @@ enum StoreScripts {
           end
           return out
         end
+        local count = 0
         for _, name in ipairs(redis.call('SMEMBERS', index)) do
           local key = prefix .. 'scenario:' .. name
           local kind = redis.call('TYPE', key).ok
-          if kind == 'none' then
+          count = count + 1
+          if count > max_records then
+            table.insert(out, '')
+            table.insert(out, '!the workspace holds more than ' .. max_records .. ' records; the rest were not read')
+            table.insert(out, -2)
+            break
+          elseif #name > 256 then
+            table.insert(out, string.sub(name, 1, 64) .. '...'); table.insert(out, '!the name is longer than 256 bytes'); table.insert(out, -2)
+          elseif kind == 'none' then
             redis.call('SREM', index, name)
           elseif kind ~= 'string' then
             table.insert(out, name); table.insert(out, '!the key holds a ' .. kind .. ', not a JSON record'); table.insert(out, -2)

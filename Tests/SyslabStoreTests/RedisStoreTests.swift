@@ -109,7 +109,9 @@ struct RedisStoreTests {
         _ = try raw.command(["SET", prefix + "scenario:tail-latency", String(repeating: "x", count: 200_000)])
         _ = try raw.command(["HSET", prefix + "scenario:slow-start", "a", "b"])
         _ = try raw.command(["EVAL", "return redis.call('SET', ARGV[1], string.char(123, 255, 125))", "0", prefix + "scenario:variable-latency"])
-        _ = try raw.command(["SADD", prefix + "scenarios", "error-burst", "tail-latency", "slow-start", "variable-latency"])
+        _ = try raw.command(["SADD", prefix + "scenarios", "error-burst", "tail-latency", "slow-start", "variable-latency",
+                             String(repeating: "n", count: 300)])
+        _ = try raw.command(["SET", prefix + "scenario:" + String(repeating: "n", count: 300), "{}"])
         _ = try raw.command(["PUBLISH", prefix + "changes", "x"])
 
         try a.enable("rate-limit")  // still works beside the bad records
@@ -120,7 +122,7 @@ struct RedisStoreTests {
             }
             return out
         }
-        #expect(eventually(within: 2) { unapplied().count == 6 })
+        #expect(eventually(within: 2) { unapplied().count == 7 })
         let reasons = unapplied()
         #expect(reasons["lua-only"]?.contains("not defined in this process") == true)
         #expect(reasons["fixed-latency"]?.contains("delay_ms") == true)
@@ -128,8 +130,43 @@ struct RedisStoreTests {
         #expect(reasons["tail-latency"]?.contains("200000 bytes") == true)
         #expect(reasons["slow-start"]?.contains("hash") == true)
         #expect(reasons["variable-latency"]?.contains("UTF-8") == true)
+        #expect(reasons[String(repeating: "n", count: 64) + "..."] == "the name is longer than 256 bytes")
         #expect(names(a) == ["rate-limit"])
         #expect(storeA.isConnected)
+    }
+
+    @Test func aFloodOfRecordsIsCappedAndReported() throws {
+        let server = try RedisServer()
+        defer { server.stop() }
+        let flood = """
+            for i = 1, 4200 do
+              redis.call('SET', ARGV[1] .. 'scenario:x' .. i, '{}')
+              redis.call('SADD', ARGV[1] .. 'scenarios', 'x' .. i)
+            end
+            return 'ok'
+            """
+        _ = try server.connection().command(["EVAL", flood, "0", "syslab:ws:{default}:"])
+        let (a, store) = try attach(server)
+        defer { store.close() }
+        let unapplied = a.statusJSON()["store"]?["unapplied"]?.arrayValue ?? []
+        #expect(unapplied.count == 4097, "4096 records read (each unapplied), then one note")
+        #expect(unapplied.contains { $0["reason"]?.stringValue?.contains("more than 4096 records") == true })
+        try a.enable("fixed-latency")
+        #expect(names(a) == ["fixed-latency"])
+    }
+
+    @Test func closeDetachesAndIsIdempotent() throws {
+        let server = try RedisServer()
+        defer { server.stop() }
+        let (a, store) = try attach(server)
+        let (b, storeB) = try attach(server)
+        defer { storeB.close() }
+        store.close()
+        store.close()
+        #expect(a.attachedStore == nil && !store.isConnected)
+        try a.enable("fixed-latency")  // in memory again: not shared
+        usleep(700_000)
+        #expect(names(b).isEmpty)
     }
 
     @Test func redisDownAtOpenFailsClearlyOrStartsEmpty() throws {
