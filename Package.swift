@@ -27,6 +27,8 @@ let package = Package(
             name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // hiredis' pkg-config adds -D_FILE_OFFSET_BITS=64, which SwiftPM drops with a
+        // warning; on 64-bit Linux off_t is 64 bits either way.
         .systemLibrary(
             name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
