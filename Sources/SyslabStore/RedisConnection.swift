@@ -61,8 +61,8 @@ final class RedisConnection {
     /// Sends a command and waits for its reply (bounded by the timeout).
     /// A Redis error reply is returned, not thrown; a broken connection throws.
     func command(_ arguments: [String]) throws -> RedisReply {
-        let raw = withArgv(arguments) { argc, argv, lengths in
-            redisCommandArgv(context, argc, argv, lengths)
+        let raw = RedisConnection.withoutSIGPIPE {
+            withArgv(arguments) { argc, argv, lengths in redisCommandArgv(context, argc, argv, lengths) }
         }
         guard let raw else { throw ioError() }
         defer { freeReplyObject(raw) }
@@ -77,7 +77,8 @@ final class RedisConnection {
         guard status == REDIS_OK else { throw ioError() }
         var done: Int32 = 0
         while done == 0 {
-            guard redisBufferWrite(context, &done) == REDIS_OK else { throw ioError() }
+            let written = RedisConnection.withoutSIGPIPE { redisBufferWrite(context, &done) }
+            guard written == REDIS_OK else { throw ioError() }
         }
     }
 
@@ -93,6 +94,30 @@ final class RedisConnection {
             replies.append(RedisConnection.convert(reply.assumingMemoryBound(to: redisReply.self)))
             freeReplyObject(reply)
         }
+    }
+
+    /// Runs `body` (which may write to a socket the peer has reset) with
+    /// SIGPIPE blocked on this thread, and consumes a SIGPIPE it raised, so
+    /// a dead Redis is an error, never a signal that ends the host process.
+    private static func withoutSIGPIPE<T>(_ body: () -> T) -> T {
+        var pipeOnly = sigset_t()
+        sigemptyset(&pipeOnly)
+        sigaddset(&pipeOnly, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous)
+        var pending = sigset_t()
+        sigpending(&pending)
+        let wasPending = sigismember(&pending, SIGPIPE) == 1
+        let result = body()
+        if !wasPending {
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var now = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&pipeOnly, nil, &now)
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        return result
     }
 
     private func ioError() -> SyslabError {

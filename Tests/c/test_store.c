@@ -177,10 +177,37 @@ static void test_bad_options(int port) {
     }
 }
 
+/* Redis killed under an open registry (SIGPIPE left at its default, which
+ * would end this process): changes fail with SYSLAB_EIO, decisions go on
+ * with the last known set, status says disconnected. */
+static void test_redis_dies(int port) {
+    char options[256];
+    snprintf(options, sizeof options, "{\"store\": \"redis://127.0.0.1:%d/0\", \"workspace\": \"dies\"}", port);
+    syslab_registry *r = NULL;
+    CHECK_STATUS(syslab_registry_new_with_options(&r, options), SYSLAB_OK);
+    if (!r) return;
+    CHECK_STATUS(syslab_registry_enable(r, "error-burst", "{\"probability\": 1}", 0), SYSLAB_OK);
+    kill(redis_pid, SIGKILL);
+    waitpid(redis_pid, NULL, 0);
+    redis_pid = -1;
+    for (int i = 0; i < 5; i++) {
+        CHECK_STATUS(syslab_registry_enable(r, "fixed-latency", NULL, 0), SYSLAB_EIO);
+        CHECK_CONTAINS(syslab_last_error(), "store unavailable");
+    }
+    CHECK_STATUS(syslab_registry_reset(r), SYSLAB_EIO);
+    CHECK(status_within_1s(r, "\"connected\":false", 1));
+    char *effects = NULL;
+    CHECK_STATUS(syslab_registry_decide_json(r, "{\"route\": \"/api\"}", &effects), SYSLAB_OK);
+    CHECK_CONTAINS(effects, "error-burst");
+    syslab_string_free(effects);
+    syslab_registry_free(r);
+}
+
 int main(void) {
     int port = start_redis();
     test_shared_set(port);
     test_bad_options(port);
+    test_redis_dies(port);
     stop_redis();
     return check_report("test_store");
 }
