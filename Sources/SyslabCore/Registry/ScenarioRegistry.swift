@@ -205,17 +205,19 @@ public final class ScenarioRegistry: @unchecked Sendable {
         let (values, targeting) = try scenario.validate(parameters: parameters)
         let now = clock.now()
         let expiresAt = ttl > 0 && ttl.isFinite ? now + ttl : nil
-        let entry = try lock.withLock {
-            // The definition may have been replaced since it was read above.
+        // Caller holds the lock. The definition may have been replaced since it was read above.
+        func activation() throws -> ActiveScenario {
             guard let current = scenarios[name] else { throw unknown(name) }
             return try ActiveScenario(
                 scenario: current, parameters: values, targeting: targeting, enabledAt: now,
                 expiresAt: expiresAt, state: ActivationState(), instruments: try instrumentsFor(current))
         }
         guard let store = attachedStore else {
-            lock.withLock { install(entry, revision: nil) }
+            try lock.withLock { install(try activation(), revision: nil) }
             return
         }
+        // Built before the store write, so nothing after the write can fail.
+        let entry = try lock.withLock { try activation() }
         var stored = parameters?.objectValue ?? [:]
         let target = stored.removeValue(forKey: "target") ?? .null
         try store.commit(.enable(name: name, parameters: .object(stored), target: target, ttl: expiresAt == nil ? 0 : ttl)) { revision in
