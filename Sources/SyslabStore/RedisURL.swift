@@ -13,7 +13,10 @@ public struct RedisURL: Sendable, Equatable {
         self.text = text
         let prefix = "redis://"
         guard text.hasPrefix(prefix) else {
-            throw SyslabError.invalidArgument("store URL must start with redis:// (redis://[:password@]host:port[/db]), got '\(ErrorText.quoted(text))'")
+            // Only the scheme is quoted: the rest may hold a password.
+            let scheme = text.prefix { $0 != ":" && $0 != "/" }
+            throw SyslabError.invalidArgument(
+                "store URL must be redis://[[user]:password@]host[:port][/db] (TLS and Unix sockets are not supported), got one starting '\(ErrorText.quoted(scheme, limit: 20))'")
         }
         var rest = Substring(text.dropFirst(prefix.count))
         var database = 0
@@ -46,6 +49,9 @@ public struct RedisURL: Sendable, Equatable {
                 throw SyslabError.invalidArgument("store URL '\(RedisURL.redact(text))': port must be 1-65535")
             }
             port = p
+        }
+        if host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 {  // [::1]
+            host = String(host.dropFirst().dropLast())
         }
         guard !host.isEmpty, !host.contains("\0") else {
             throw SyslabError.invalidArgument("store URL '\(RedisURL.redact(text))' names no host")

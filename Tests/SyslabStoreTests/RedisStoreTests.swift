@@ -280,6 +280,13 @@ struct StoreOptionsTests {
         #expect(url.host == "h" && url.port == 7000 && url.database == 2 && url.user == "user" && url.password == "pw")
         #expect(url.redacted == "redis://user:***@h:7000/2")
         #expect(try RedisURL("redis://localhost").port == 6379)
+        #expect(try RedisURL("redis://[::1]:7000").host == "::1")
+        do {
+            _ = try RedisURL("rediss://:topsecret@h:1")
+            Issue.record("rediss:// accepted")
+        } catch let error as SyslabError {
+            #expect(error.message.contains("'rediss'") && !error.message.contains("topsecret"), "\(error)")
+        }
 
         let bad: [[String: JSONValue]] = [
             ["store": 5], ["store": "http://h:1"], ["store": "redis://"], ["store": "redis://h:99999"],
