@@ -121,8 +121,9 @@ int syslab_registry_new(syslab_registry **out);
  */
 int syslab_registry_new_with_options(syslab_registry **out, const char *options_json);
 
-/* Releases a registry and closes any Lua states loaded into it. NULL-safe.
- * Must not race with other calls on the same handle. */
+/* Releases a registry and closes any Lua states loaded into it, and its store
+ * connection (if any). NULL-safe. Must not race with other calls on the same
+ * handle. */
 void syslab_registry_free(syslab_registry *r);
 
 /*
@@ -158,7 +159,9 @@ int syslab_registry_reset(syslab_registry *r);
 /*
  * The enabled, unexpired scenarios as JSON: {"now": t, "enabled": [{name,
  * category, params, target, enabled_at, expires_at (null = never),
- * remaining_seconds, origin}]}. Times are Unix seconds. *out_json is owned.
+ * remaining_seconds, origin}]}, plus, with a store, "store": {kind, url
+ * (password as ***), workspace, instance, connected, last_sync_at, unapplied:
+ * [{name, reason}]}. Times are Unix seconds. *out_json is owned.
  * NULL r/out_json: SYSLAB_EINVAL. Thread-safe.
  */
 int syslab_registry_status_json(syslab_registry *r, char **out_json);
