@@ -120,3 +120,20 @@ def test_middleware_bound_to_the_store_sees_a_change_made_elsewhere(redis_url):
         assert _within(1, lambda: client.get("/api/orders").status_code == 503)
         operator.disable("error-burst")
         assert _within(1, lambda: client.get("/api/orders").status_code == 200)
+
+
+def test_a_lua_process_and_this_one_share_a_workspace(redis_url):
+    import os
+    from pathlib import Path
+
+    library = os.environ.get("SYSLAB_LIBRARY")
+    lua = Path(library).parent / "syslab-lua" if library else None
+    if lua is None or not lua.exists():
+        pytest.skip("syslab-lua not built beside SYSLAB_LIBRARY (make test-python sets it)")
+    script = (f'local r = assert(require("syslab").registry{{store = "{redis_url}", workspace = "xproc", '
+              f'joins_fleet = false}}); assert(r:enable("error-burst", {{probability = 1}}, 1.5))')
+    with Registry(store=redis_url, workspace="xproc") as here:
+        subprocess.run([str(lua), "-e", script], check=True, timeout=30)
+        assert _within(1, lambda: here.enabled() == ["error-burst"]), "another process's enable arrives"
+        assert here.decide(route="/x")[0]["scenario"] == "error-burst"
+        assert _within(2.5, lambda: here.enabled() == []), "its 1.5 s TTL expires here too"
