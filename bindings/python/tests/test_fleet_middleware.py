@@ -18,6 +18,7 @@ from starlette.responses import PlainTextResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from conftest import RedisServer  # noqa: E402
 from test_servers import JWT_SECRET, Server, free_port  # noqa: E402  the real-server harness
 
 PROPAGATION_LIMIT = 1.0  # seconds: what the store promises for an enable to reach every attached registry
@@ -91,6 +92,30 @@ def test_a_store_that_is_down_is_a_clear_error_unless_start_empty(request):
     assert client.get("/x").status_code == 200  # the service runs, with no scenario
     metrics = client.get("/_syslab/metrics").text
     assert "syslab_store_connected" in metrics
+
+
+def test_while_redis_is_down_control_calls_get_503_and_the_last_set_keeps_applying(tmp_path, request):
+    redis = RedisServer(tmp_path)
+    request.addfinalizer(lambda: redis.process.poll() is None and redis.kill())
+    middleware = WSGIMiddleware(wsgi_hello, store=redis.url, workspace="team-d", control_prefix="/_syslab",
+                                insecure=True)
+    request.addfinalizer(middleware.registry.close)
+    client = httpx.Client(transport=httpx.WSGITransport(app=middleware), base_url="http://w")
+    enable = {"name": "error-burst", "params": {"probability": 1.0, "status_code": 503}}
+    assert client.post("/_syslab/api/sim/enable", json=enable).status_code == 200
+
+    redis.kill()
+    response = client.post("/_syslab/api/sim/disable", json={"name": "error-burst"})
+    assert response.status_code == 503 and response.json()["error"]["status"] == "I/O error"
+    assert "redis://127.0.0.1" in response.json()["error"]["message"]
+    status = client.get("/_syslab/api/sim/status")
+    assert status.status_code == 200 and status.json()["store"]["connected"] is False
+    assert client.get("/x").status_code == 503  # the last known set still applies
+    assert client.get("/_syslab/metrics").status_code == 200
+
+    redis = RedisServer(tmp_path, port=redis.port)  # back, empty (no persistence here)
+    assert wait_for(lambda: client.get("/_syslab/api/sim/status").json()["store"]["connected"], 10) is not None
+    assert client.post("/_syslab/api/sim/enable", json=enable).status_code == 200
 
 
 def test_a_middleware_can_be_given_a_store_bound_registry(redis_url):
