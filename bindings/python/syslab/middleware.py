@@ -283,6 +283,7 @@ class ASGIMiddleware:
         self._decide = self.injector.decide.route
         self._route_of = route_of
         self._control = self.injector.control
+        self._control_prefix = None if self._control is None else self._control.prefix  # a cheap first check
         self._busy = 0
         self._capacity_changed: Optional[asyncio.Condition] = None
 
@@ -291,7 +292,7 @@ class ASGIMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        if self._control is not None and self._control.owns(path):
+        if self._control_prefix is not None and path.startswith(self._control_prefix) and self._control.owns(path):
             await self._serve_control(scope, receive, send)
             return
         try:
@@ -451,12 +452,13 @@ class WSGIMiddleware:
         self._decide = self.injector.decide.route
         self._route_of = route_of
         self._control = self.injector.control
+        self._control_prefix = None if self._control is None else self._control.prefix  # a cheap first check
         self._busy = 0
         self._capacity_changed = threading.Condition()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if self._control is not None and self._control.owns(path):
+        if self._control_prefix is not None and path.startswith(self._control_prefix) and self._control.owns(path):
             return self._serve_control(environ, start_response)
         try:
             effects = self._decide(path if self._route_of is None else self._route_of(path),
