@@ -5,6 +5,8 @@ registry (POST {"enable": [[name, params], ...]}; every call resets first).
 
 Routes: /hello (100 bytes), /big (20,000 bytes), /slow (sleeps 0.2 s),
 /effects (the kinds the app received in syslab.effects, as JSON), /health.
+/_bare/<route> serves the same routes without the middleware, to compare the
+bytes on the wire.
 """
 
 import asyncio
@@ -21,6 +23,7 @@ from syslab.middleware import ASGIMiddleware, WSGIMiddleware
 
 HELLO = b"0123456789" * 10
 BIG = b"abcdefghij" * 2000
+BARE = "/_bare"  # prefix of the routes served without the middleware
 
 registry = Registry(seed=7)
 # One Lua scenario per effect kind the built-in catalogue cannot hand out on demand.
@@ -72,9 +75,13 @@ async def effects(request: Request):
     return JSONResponse([e.kind for e in request.scope.get("syslab.effects", ())])
 
 
-_asgi_service = ASGIMiddleware(Starlette(routes=[
-    Route("/hello", hello), Route("/big", big), Route("/slow", slow), Route("/effects", effects),
-    Route("/health", hello)]), registry, component="backend")
+def _starlette() -> Starlette:
+    return Starlette(routes=[Route("/hello", hello), Route("/big", big), Route("/slow", slow),
+                             Route("/effects", effects), Route("/health", hello)])
+
+
+_asgi_service = ASGIMiddleware(_starlette(), registry, component="backend")
+_asgi_bare = _starlette()
 
 
 async def asgi_app(scope, receive, send):
@@ -88,6 +95,9 @@ async def asgi_app(scope, receive, send):
         control(body)
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
+        return
+    if scope["type"] == "http" and scope["path"].startswith(BARE):
+        await _asgi_bare(dict(scope, path=scope["path"][len(BARE):]), receive, send)
         return
     await _asgi_service(scope, receive, send)
 
@@ -118,4 +128,7 @@ def wsgi_app(environ, start_response):
         control(environ["wsgi.input"].read(length))
         start_response("204 No Content", [])
         return [b""]
+    if environ["PATH_INFO"].startswith(BARE):
+        environ["PATH_INFO"] = environ["PATH_INFO"][len(BARE):]
+        return _wsgi_routes(environ, start_response)
     return _wsgi_service(environ, start_response)
