@@ -11,15 +11,25 @@ server's own CPU time per request (user + system, read from /proc for the
 server and its workers) is printed too: bare CPU/request over wrapped
 CPU/request is the throughput ratio a CPU-bound server would reach. It moves
 less with other load than the rates do, but still moves (shared caches, kernel
-time in the network stack).
+time in the network stack). Where `perf` can count syscall tracepoints (root,
+or perf_event_paranoid <= -1), the server's system calls per request are
+printed as well, futex (GIL and thread hand-offs, which vary with scheduling)
+apart from the rest (reads, writes, polls: what the server does per request,
+which does not vary with load).
 
-    bench/middleware/throughput.py [--rounds 3] [--duration 10] [--connections 32]
+The order within a round alternates (bare first, then wrapped first), so a
+drift during a round hits both alike. `--aa` serves the bare app in both slots:
+its ratio is the noise floor of the machine at that moment.
+
+    bench/middleware/throughput.py [--rounds 3] [--duration 10] [--connections 32] [--aa]
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -70,8 +80,9 @@ def start(server: str, app: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of `pid` and its descendants (gunicorn's workers)."""
+def family(pid: int) -> dict[int, float]:
+    """`pid` and its descendants (gunicorn's workers), each with its user +
+    system CPU seconds so far."""
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -79,13 +90,54 @@ def cpu_seconds(pid: int) -> float:
         except OSError:  # the process ended meanwhile
             continue
         parents[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    family, total = {pid}, 0
+    members = {}
     for process in sorted(parents):  # children have larger pids than their parents here
         parent, ticks = parents[process]
-        if process in family or parent in family:
-            family.add(process)
-            total += ticks
-    return total / os.sysconf("SC_CLK_TCK")
+        if process == pid or parent in members:
+            members[process] = ticks / os.sysconf("SC_CLK_TCK")
+    return members
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and its descendants."""
+    return sum(family(pid).values())
+
+
+SYSCALL_EVENTS = "raw_syscalls:sys_enter,syscalls:sys_enter_futex"
+
+
+def perf_counts_syscalls() -> bool:
+    if shutil.which("perf") is None:
+        return False
+    probe = subprocess.run(["perf", "stat", "-x,", "-e", SYSCALL_EVENTS, "--", "true"], capture_output=True, text=True)
+    return probe.returncode == 0 and "not supported" not in probe.stderr and "<not" not in probe.stderr
+
+
+class SyscallCount:
+    """System calls made by a server's processes while it is open: `perf stat`
+    on the syscall tracepoints. `counts` is (all, futex) after the block."""
+
+    def __init__(self, pid: int):
+        self.pids = ",".join(str(p) for p in family(pid))
+        self.counts = (0, 0)
+
+    def __enter__(self):
+        self.output = tempfile.NamedTemporaryFile(mode="r", suffix=".perf")
+        self.perf = subprocess.Popen(["perf", "stat", "-x,", "-e", SYSCALL_EVENTS, "-p", self.pids,
+                                      "-o", self.output.name], stderr=subprocess.DEVNULL)
+        time.sleep(0.2)  # perf attaches before the load starts
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.perf.send_signal(signal.SIGINT)
+        self.perf.wait(timeout=10)
+        values = {}
+        for line in self.output.read().splitlines():
+            fields = line.split(",")
+            if len(fields) > 2 and fields[0].isdigit():
+                values[fields[2]] = int(fields[0])
+        self.output.close()
+        self.counts = (values.get("raw_syscalls:sys_enter", 0), values.get("syscalls:sys_enter_futex", 0))
 
 
 def wrk(url: str, duration: int, connections: int) -> tuple[float, str]:
@@ -106,29 +158,40 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--servers", default="uvicorn,gunicorn,waitress", help=f"from {','.join(SERVERS)}")
+    parser.add_argument("--aa", action="store_true", help="bare app in both slots: the noise floor")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
+    count_syscalls = perf_counts_syscalls()
+    second = "bare" if args.aa else "wrapped"
     print(f"wrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} interleaved rounds, nothing enabled; "
-          "target: wrapped >= 97% of bare")
+          + ("A/A: bare against bare" if args.aa else "target: wrapped >= 97% of bare"))
+    syscall_columns = f" {'syscalls/req, of which futex':>29}" if count_syscalls else ""
     print(f"{'server':13} {'bare req/s':>11} {'wrapped req/s':>14} {'ratio':>7} {'bare CPU us/req':>13} "
-          f"{'wrapped CPU us/req':>16} {'CPU ratio':>10} {'bare p99':>9} {'wrapped p99':>12}  rounds (bare/wrapped req/s)")
+          f"{'wrapped CPU us/req':>16} {'CPU ratio':>10} {'bare p99':>9} {'wrapped p99':>12}{syscall_columns}"
+          "  rounds (bare/wrapped req/s)")
     worst = float("inf")
     for server in args.servers.split(","):
-        processes = {app: start(server, app) for app in ("bare", "wrapped")}
+        processes = {"bare": start(server, "bare"), "wrapped": start(server, second)}
         try:
             rates = {"bare": [], "wrapped": []}
             cpu = {"bare": [0.0, 0], "wrapped": [0.0, 0]}  # CPU seconds, requests
+            calls = {"bare": [0, 0], "wrapped": [0, 0]}  # syscalls, futex calls
             p99 = {}
             for app in ("bare", "wrapped"):  # warm-up
                 wrk(processes[app][1], 2, args.connections)
-            for _ in range(args.rounds):
-                for app in ("bare", "wrapped"):
+            for round_number in range(args.rounds):
+                order = ("bare", "wrapped") if round_number % 2 == 0 else ("wrapped", "bare")
+                for app in order:
                     pid = processes[app][0].pid
                     before = cpu_seconds(pid)
-                    rate, p99[app], requests = wrk(processes[app][1], args.duration, args.connections)
+                    with SyscallCount(pid) if count_syscalls else contextlib.nullcontext() as counted:
+                        rate, p99[app], requests = wrk(processes[app][1], args.duration, args.connections)
                     cpu[app][0] += cpu_seconds(pid) - before
                     cpu[app][1] += requests
+                    if counted is not None:
+                        calls[app][0] += counted.counts[0]
+                        calls[app][1] += counted.counts[1]
                     rates[app].append(rate)
         finally:
             for process, _ in processes.values():
@@ -139,8 +202,12 @@ def main() -> int:
         worst = min(worst, ratio)
         cpu_bare, cpu_wrapped = (cpu[app][0] / cpu[app][1] * 1e6 for app in ("bare", "wrapped"))
         rounds = " ".join(f"{b:.0f}/{w:.0f}" for b, w in zip(rates["bare"], rates["wrapped"]))
+        syscalls = ""
+        if count_syscalls:
+            per_request = {app: (calls[app][0] / cpu[app][1], calls[app][1] / cpu[app][1]) for app in calls}
+            syscalls = f" {'%.2f (%.2f) / %.2f (%.2f)' % (per_request['bare'] + per_request['wrapped']):>29}"
         print(f"{server:13} {bare:11.0f} {wrapped:14.0f} {ratio:7.1%} {cpu_bare:13.1f} {cpu_wrapped:16.1f} "
-              f"{cpu_bare / cpu_wrapped:10.1%} {p99['bare']:>9} {p99['wrapped']:>12}  {rounds}", flush=True)
+              f"{cpu_bare / cpu_wrapped:10.1%} {p99['bare']:>9} {p99['wrapped']:>12}{syscalls}  {rounds}", flush=True)
     return 0 if worst >= 0.97 else 1
 
 
