@@ -11,15 +11,32 @@ server's own CPU time per request (user + system, read from /proc for the
 server and its workers) is printed too: bare CPU/request over wrapped
 CPU/request is the throughput ratio a CPU-bound server would reach. It moves
 less with other load than the rates do, but still moves (shared caches, kernel
-time in the network stack).
+time in the network stack). Where `perf` can count syscall tracepoints (root,
+or perf_event_paranoid <= -1), the server's system calls per request are
+printed as well, futex (GIL and thread hand-offs, which vary with scheduling)
+apart from the rest (reads, writes, polls: what the server does per request,
+which does not vary with load).
 
-    bench/middleware/throughput.py [--rounds 3] [--duration 10] [--connections 32]
+`--layers N` wraps the app in the middleware N times: the added CPU time per
+request, divided by N, is what one layer costs under that server, a figure
+that stands out of the noise where a single layer's cost (about 1 us against
+100-300 us of server work per request) cannot.
+
+Every round starts a fresh pair of servers (a threaded server keeps one
+thread hand-off pattern for the life of its process, worth several percent
+either way), and the order within a round alternates (bare first, then
+wrapped first), so a drift during a round hits both alike. `--aa` serves the bare app in both slots:
+its ratio is the noise floor of the machine at that moment.
+
+    bench/middleware/throughput.py [--rounds 5] [--duration 10] [--connections 32] [--aa] [--layers 1]
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -49,10 +66,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(server: str, app: str) -> tuple[subprocess.Popen, str]:
+def start(server: str, app: str, layers: int = 1) -> tuple[subprocess.Popen, str]:
     port = free_port()
     paths = [str(HERE)] + [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [str(PACKAGE)]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [str(PACKAGE)]), SYSLAB_BENCH_LAYERS=str(layers))
     log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable] + SERVERS[server](app, port), cwd=HERE, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
@@ -70,8 +87,9 @@ def start(server: str, app: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.1)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of `pid` and its descendants (gunicorn's workers)."""
+def family(pid: int) -> dict[int, float]:
+    """`pid` and its descendants (gunicorn's workers), each with its user +
+    system CPU seconds so far."""
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -79,13 +97,54 @@ def cpu_seconds(pid: int) -> float:
         except OSError:  # the process ended meanwhile
             continue
         parents[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    family, total = {pid}, 0
+    members = {}
     for process in sorted(parents):  # children have larger pids than their parents here
         parent, ticks = parents[process]
-        if process in family or parent in family:
-            family.add(process)
-            total += ticks
-    return total / os.sysconf("SC_CLK_TCK")
+        if process == pid or parent in members:
+            members[process] = ticks / os.sysconf("SC_CLK_TCK")
+    return members
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and its descendants."""
+    return sum(family(pid).values())
+
+
+SYSCALL_EVENTS = "raw_syscalls:sys_enter,syscalls:sys_enter_futex"
+
+
+def perf_counts_syscalls() -> bool:
+    if shutil.which("perf") is None:
+        return False
+    probe = subprocess.run(["perf", "stat", "-x,", "-e", SYSCALL_EVENTS, "--", "true"], capture_output=True, text=True)
+    return probe.returncode == 0 and "not supported" not in probe.stderr and "<not" not in probe.stderr
+
+
+class SyscallCount:
+    """System calls made by a server's processes while it is open: `perf stat`
+    on the syscall tracepoints. `counts` is (all, futex) after the block."""
+
+    def __init__(self, pid: int):
+        self.pids = ",".join(str(p) for p in family(pid))
+        self.counts = (0, 0)
+
+    def __enter__(self):
+        self.output = tempfile.NamedTemporaryFile(mode="r", suffix=".perf")
+        self.perf = subprocess.Popen(["perf", "stat", "-x,", "-e", SYSCALL_EVENTS, "-p", self.pids,
+                                      "-o", self.output.name], stderr=subprocess.DEVNULL)
+        time.sleep(0.2)  # perf attaches before the load starts
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.perf.send_signal(signal.SIGINT)
+        self.perf.wait(timeout=10)
+        values = {}
+        for line in self.output.read().splitlines():
+            fields = line.split(",")
+            if len(fields) > 2 and fields[0].isdigit():
+                values[fields[2]] = int(fields[0])
+        self.output.close()
+        self.counts = (values.get("raw_syscalls:sys_enter", 0), values.get("syscalls:sys_enter_futex", 0))
 
 
 def wrk(url: str, duration: int, connections: int) -> tuple[float, str]:
@@ -102,45 +161,72 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--servers", default="uvicorn,gunicorn,waitress", help=f"from {','.join(SERVERS)}")
+    parser.add_argument("--aa", action="store_true", help="bare app in both slots: the noise floor")
+    parser.add_argument("--layers", type=int, default=1, help="middleware layers around the wrapped app")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
+    count_syscalls = perf_counts_syscalls()
+    second = "bare" if args.aa else "wrapped"
+    if args.layers < 1 or (args.aa and args.layers != 1):
+        sys.exit("--layers must be at least 1, and 1 with --aa")
     print(f"wrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} interleaved rounds, nothing enabled; "
-          "target: wrapped >= 97% of bare")
+          + ("A/A: bare against bare" if args.aa else "target: wrapped >= 97% of bare")
+          + (f"; wrapped = {args.layers} middleware layers" if args.layers > 1 else ""))
+    syscall_columns = f" {'syscalls/req, of which futex':>29}" if count_syscalls else ""
     print(f"{'server':13} {'bare req/s':>11} {'wrapped req/s':>14} {'ratio':>7} {'bare CPU us/req':>13} "
-          f"{'wrapped CPU us/req':>16} {'CPU ratio':>10} {'bare p99':>9} {'wrapped p99':>12}  rounds (bare/wrapped req/s)")
+          f"{'wrapped CPU us/req':>16} {'CPU ratio':>10} {'bare p99':>9} {'wrapped p99':>12}{syscall_columns}"
+          "  rounds (bare/wrapped req/s)")
     worst = float("inf")
     for server in args.servers.split(","):
-        processes = {app: start(server, app) for app in ("bare", "wrapped")}
-        try:
-            rates = {"bare": [], "wrapped": []}
-            cpu = {"bare": [0.0, 0], "wrapped": [0.0, 0]}  # CPU seconds, requests
-            p99 = {}
-            for app in ("bare", "wrapped"):  # warm-up
-                wrk(processes[app][1], 2, args.connections)
-            for _ in range(args.rounds):
-                for app in ("bare", "wrapped"):
+        rates = {"bare": [], "wrapped": []}
+        cpu = {"bare": [0.0, 0], "wrapped": [0.0, 0]}  # CPU seconds, requests
+        calls = {"bare": [0, 0], "wrapped": [0, 0]}  # syscalls, futex calls
+        p99 = {}
+        for round_number in range(args.rounds):
+            # Fresh servers every round: a threaded server settles into a
+            # thread hand-off pattern that lasts as long as the process and
+            # moves its rate by several percent either way (one pair of gunicorn
+            # gthread processes read 89% for wrapped / bare over three rounds,
+            # the next pair 105%, an A/A pair 106%).
+            order = ("bare", "wrapped") if round_number % 2 == 0 else ("wrapped", "bare")
+            processes = {app: start(server, "bare" if app == "bare" else second, 1 if app == "bare" else args.layers)
+                         for app in order}
+            try:
+                for app in order:  # warm-up
+                    wrk(processes[app][1], 2, args.connections)
+                for app in order:
                     pid = processes[app][0].pid
                     before = cpu_seconds(pid)
-                    rate, p99[app], requests = wrk(processes[app][1], args.duration, args.connections)
+                    with SyscallCount(pid) if count_syscalls else contextlib.nullcontext() as counted:
+                        rate, p99[app], requests = wrk(processes[app][1], args.duration, args.connections)
                     cpu[app][0] += cpu_seconds(pid) - before
                     cpu[app][1] += requests
+                    if counted is not None:
+                        calls[app][0] += counted.counts[0]
+                        calls[app][1] += counted.counts[1]
                     rates[app].append(rate)
-        finally:
-            for process, _ in processes.values():
-                process.terminate()
-                process.wait(timeout=10)
+            finally:
+                for process, _ in processes.values():
+                    process.terminate()
+                    process.wait(timeout=10)
         bare, wrapped = statistics.mean(rates["bare"]), statistics.mean(rates["wrapped"])
         ratio = statistics.median(w / b for b, w in zip(rates["bare"], rates["wrapped"]))
         worst = min(worst, ratio)
         cpu_bare, cpu_wrapped = (cpu[app][0] / cpu[app][1] * 1e6 for app in ("bare", "wrapped"))
         rounds = " ".join(f"{b:.0f}/{w:.0f}" for b, w in zip(rates["bare"], rates["wrapped"]))
+        syscalls = ""
+        if count_syscalls:
+            per_request = {app: (calls[app][0] / cpu[app][1], calls[app][1] / cpu[app][1]) for app in calls}
+            syscalls = f" {'%.2f (%.2f) / %.2f (%.2f)' % (per_request['bare'] + per_request['wrapped']):>29}"
         print(f"{server:13} {bare:11.0f} {wrapped:14.0f} {ratio:7.1%} {cpu_bare:13.1f} {cpu_wrapped:16.1f} "
-              f"{cpu_bare / cpu_wrapped:10.1%} {p99['bare']:>9} {p99['wrapped']:>12}  {rounds}", flush=True)
+              f"{cpu_bare / cpu_wrapped:10.1%} {p99['bare']:>9} {p99['wrapped']:>12}{syscalls}  {rounds}", flush=True)
+        if args.layers > 1:
+            print(f"{'':13} CPU added per layer: {(cpu_wrapped - cpu_bare) / args.layers:.2f} us/request", flush=True)
     return 0 if worst >= 0.97 else 1
 
 

@@ -76,6 +76,63 @@ def test_lua_scenario_truncates_and_throttles(client, registry):
     assert response.status_code == 429 and response.headers["retry-after"] == "7"
 
 
+def test_idle_wsgi_request_reaches_the_app_untouched(registry):
+    # With nothing enabled the server must see the app's own response object
+    # (its len(), close() and wsgi.file_wrapper stay visible, so Content-Length,
+    # sendfile and the server's write pattern are unchanged), and the app the
+    # server's own environ and start_response.
+    class FileLike:
+        def read(self, size=-1):
+            return b""
+
+    received = {}
+
+    def app(environ, start_response):
+        received["environ"], received["start_response"] = environ, start_response
+        received["keys"] = set(environ)
+        return environ["wsgi.file_wrapper"](FileLike())
+
+    class FileWrapper:
+        def __init__(self, f):
+            self.f = f
+
+        def close(self):
+            pass
+
+    environ = {"PATH_INFO": "/x", "REQUEST_METHOD": "GET", "wsgi.file_wrapper": FileWrapper}
+    keys = set(environ)
+
+    def start_response(status, headers, exc_info=None):
+        pass
+
+    result = WSGIMiddleware(app, registry, component="backend")(environ, start_response)
+    assert type(result) is FileWrapper
+    assert received["environ"] is environ and received["start_response"] is start_response
+    assert received["keys"] == keys == set(environ)
+
+
+def test_idle_asgi_request_reaches_the_app_untouched(registry):
+    import asyncio
+
+    received = {}
+
+    async def app(scope, receive, send):
+        received["args"] = (scope, receive, send)
+        received["keys"] = set(scope)
+
+    scope = {"type": "http", "path": "/x", "method": "GET"}
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        pass
+
+    asyncio.run(ASGIMiddleware(app, registry, component="backend")(scope, receive, send))
+    assert received["args"][0] is scope and received["args"][1] is receive and received["args"][2] is send
+    assert received["keys"] == {"type", "path", "method"}
+
+
 def test_wsgi_middleware_applies_errors_and_truncation(registry):
     def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])

@@ -7,6 +7,7 @@ never faulted, authenticated, and 4xx for hostile bodies."""
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -110,6 +111,49 @@ def test_nothing_enabled_passes_through(client):
     response = client.get("/hello")
     assert response.status_code == 200 and response.content == b"0123456789" * 10
     assert "x-syslab-effects" not in response.headers
+
+
+def raw_exchange(port: int, path: str, requests: int = 2) -> list:
+    """GETs `path` up to `requests` times on one connection and returns the raw
+    bytes of each response (Date normalised), then "closed" or "open" for what
+    the server did with the connection after the last one."""
+    exchanged = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        for _ in range(requests):
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            head = data.split(b"\r\n\r\n", 1)[0]
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            assert length, f"no Content-Length in {head!r}"
+            while len(data) < len(head) + 4 + int(length.group(1)):
+                chunk = s.recv(65536)
+                assert chunk, "the connection closed inside the body"
+                data += chunk
+            exchanged.append(re.sub(rb"(?im)^(date):[^\r\n]*", rb"\1: -", data))
+            if re.search(rb"(?im)^connection:\s*close", head):
+                break
+        s.settimeout(0.3)
+        try:
+            exchanged.append("closed" if s.recv(1) == b"" else "extra bytes")
+        except socket.timeout:
+            exchanged.append("open")
+    return exchanged
+
+
+@pytest.mark.parametrize("route", ["/hello", "/big"])
+def test_idle_response_is_the_bare_apps_byte_for_byte(server, client, route):
+    # Nothing enabled: the middleware must not change what the server sends
+    # (status line, headers and their order, Content-Length framing, no
+    # chunking, keep-alive), only decide.
+    wrapped = raw_exchange(server.port, route)
+    bare = raw_exchange(server.port, "/_bare" + route)
+    assert wrapped == bare
+    assert b"transfer-encoding" not in wrapped[0].lower()
 
 
 def test_delay_waits(server, client):

@@ -7,7 +7,8 @@ with SYSLAB_JWT_SECRET (the test harness sets it).
 
 Routes: /hello (100 bytes), /big (20,000 bytes), /slow (sleeps 0.2 s),
 /effects (the kinds the app received in syslab.effects, as JSON), /health,
-/pid (the worker's process id).
+/pid (the worker's process id). /_bare/<route> serves the same routes without
+the middleware, to compare the bytes on the wire.
 """
 
 import asyncio
@@ -25,6 +26,7 @@ from syslab.middleware import ASGIMiddleware, WSGIMiddleware
 
 HELLO = b"0123456789" * 10
 BIG = b"abcdefghij" * 2000
+BARE = "/_bare"  # prefix of the routes served without the middleware
 
 # SYSLAB_TEST_STORE (a redis:// URL) and SYSLAB_TEST_WORKSPACE bind the
 # registry to a store: then every worker of the server shares its enabled set.
@@ -84,9 +86,13 @@ async def pid(request: Request):
     return PlainTextResponse(str(os.getpid()))
 
 
-_asgi_service = ASGIMiddleware(Starlette(routes=[
-    Route("/hello", hello), Route("/big", big), Route("/slow", slow), Route("/effects", effects),
-    Route("/health", hello), Route("/pid", pid)]), registry, component="backend", control_prefix="/_syslab")
+def _starlette() -> Starlette:
+    return Starlette(routes=[Route("/hello", hello), Route("/big", big), Route("/slow", slow),
+                             Route("/effects", effects), Route("/health", hello), Route("/pid", pid)])
+
+
+_asgi_service = ASGIMiddleware(_starlette(), registry, component="backend", control_prefix="/_syslab")
+_asgi_bare = _starlette()
 
 
 async def asgi_app(scope, receive, send):
@@ -100,6 +106,9 @@ async def asgi_app(scope, receive, send):
         control(body)
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
+        return
+    if scope["type"] == "http" and scope["path"].startswith(BARE):
+        await _asgi_bare(dict(scope, path=scope["path"][len(BARE):]), receive, send)
         return
     await _asgi_service(scope, receive, send)
 
@@ -132,4 +141,7 @@ def wsgi_app(environ, start_response):
         control(environ["wsgi.input"].read(length))
         start_response("204 No Content", [])
         return [b""]
+    if environ["PATH_INFO"].startswith(BARE):
+        environ["PATH_INFO"] = environ["PATH_INFO"][len(BARE):]
+        return _wsgi_routes(environ, start_response)
     return _wsgi_service(environ, start_response)
