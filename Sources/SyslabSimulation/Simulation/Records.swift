@@ -34,7 +34,9 @@ struct CallRecord {
     var deadline: Double
     /// Async: when the message was published (for consumer lag); -1 otherwise.
     var publishedAt: Double = -1
-    /// A failure decided at arrival (scenario effects), delivered after `failAfter`.
+    /// Scenario effects are still to be decided (when the node starts on the call).
+    var effectsPending = false
+    /// A failure the scenario effects planned, delivered after `failAfter`.
     var plannedFailure: Outcome? = nil
     var failAfter = 0.0
     /// Extra processing time from effects; < 0 means a fixed service time (background work).

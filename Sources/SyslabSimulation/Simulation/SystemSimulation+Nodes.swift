@@ -30,46 +30,10 @@ extension SystemSimulation {
             complete(c, Outcome(.rateLimited))
             return c
         }
-        let fx = effects(node: node, edge: edge)
-        if fx.any {
-            stats.nodes[node].effects += 1
-            if let factor = fx.capacity { setCapacity(node: node, factor: factor) }
-            if fx.staleRead { stats.nodes[node].staleReads += 1 }
-            if fx.truncated { stats.nodes[node].truncated += 1 }
-            stats.nodes[node].retainedBytes += fx.retainedBytes
-            stats.nodes[node].anomalies += fx.anomalies
-            if fx.extraAttempts > 0 || fx.backgroundTasks > 0 { spawnBackground(node: node, fx) }
-            if let status = fx.throttleStatus {
-                complete(c, Outcome(cause: .throttled, status: status))
-                return c
-            }
-            if fx.drop {
-                if fx.dropAfter > 0 {
-                    calls[c].plannedFailure = Outcome(.dropped)
-                    calls[c].failAfter = fx.dropAfter
-                    calls[c].phase = .serving
-                    events.schedule(after: fx.dropAfter, .serviceDone(c, calls.generation(c)))
-                } else {
-                    complete(c, Outcome(.dropped))
-                }
-                return c
-            }
-            var planned: Outcome? = nil
-            var after = 0.0
-            if let hang = fx.hang { planned = Outcome(.hang); after = hang }
-            else if let t = fx.timeout { planned = Outcome(.timeout); after = t }
-            else if let status = fx.errorStatus {
-                planned = Outcome(cause: .injected, status: status)
-                after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node]) + fx.extraTime
-            } else if fx.diskFull, model.nodes[node].storesData {
-                planned = Outcome(cause: .diskFull, status: fx.diskFullStatus)
-            }
-            calls[c].plannedFailure = planned
-            calls[c].failAfter = after
-            calls[c].extraTime = fx.extraTime
-            calls[c].forcedMiss = fx.cacheMiss
-            calls[c].extraQueries = Int32(fx.extraQueries)
-        }
+        // Scenario effects are decided when the node starts working on the call
+        // (beginService), so a call that queued through a scenario's end is not
+        // charged for it, and one that queued into it is.
+        calls[c].effectsPending = true
         switch stations[node].admit(c, at: now) {
         case .serve:
             calls[c].holdsServer = true
@@ -82,10 +46,15 @@ extension SystemSimulation {
         return c
     }
 
-    /// The call holds a server: schedule the end of its own processing.
+    /// The call holds a server: decide its scenario effects, then schedule the
+    /// end of its own processing (or the failure the effects planned).
     mutating func beginService(_ c: Int32) {
         let node = Int(calls[c].node)
         calls[c].phase = .serving
+        if calls[c].effectsPending {
+            calls[c].effectsPending = false
+            applyEffects(c, node: node)
+        }
         let waited = now - calls[c].arrived
         if waited > 0 {
             stats.nodes[node].queueWait += waited
@@ -114,6 +83,40 @@ extension SystemSimulation {
         }
         stats.nodes[node].serviceTime += duration
         events.schedule(after: duration, .serviceDone(c, calls.generation(c)))
+    }
+
+    /// Asks the enabled scenarios what happens to call `c` at `node` now that
+    /// the node works on it, and records their plan on the call. Failures are
+    /// never delivered here but by the serviceDone event beginService
+    /// schedules (after `failAfter`), so a queue of calls failing at once
+    /// cannot recurse through serverFreed.
+    mutating func applyEffects(_ c: Int32, node: Int) {
+        let fx = effects(node: node, edge: Int(calls[c].via))
+        guard fx.any else { return }
+        stats.nodes[node].effects += 1
+        if let factor = fx.capacity { setCapacity(node: node, factor: factor) }
+        if fx.staleRead { stats.nodes[node].staleReads += 1 }
+        if fx.truncated { stats.nodes[node].truncated += 1 }
+        stats.nodes[node].retainedBytes += fx.retainedBytes
+        stats.nodes[node].anomalies += fx.anomalies
+        if fx.extraAttempts > 0 || fx.backgroundTasks > 0 { spawnBackground(node: node, fx) }
+        var planned: Outcome? = nil
+        var after = 0.0
+        if let status = fx.throttleStatus { planned = Outcome(cause: .throttled, status: status) }
+        else if fx.drop { planned = Outcome(.dropped); after = fx.dropAfter }
+        else if let hang = fx.hang { planned = Outcome(.hang); after = hang }
+        else if let t = fx.timeout { planned = Outcome(.timeout); after = t }
+        else if let status = fx.errorStatus {
+            planned = Outcome(cause: .injected, status: status)
+            after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node]) + fx.extraTime
+        } else if fx.diskFull, model.nodes[node].storesData {
+            planned = Outcome(cause: .diskFull, status: fx.diskFullStatus)
+        }
+        calls[c].plannedFailure = planned
+        calls[c].failAfter = after
+        calls[c].extraTime = fx.extraTime
+        calls[c].forcedMiss = fx.cacheMiss
+        calls[c].extraQueries = Int32(fx.extraQueries)
     }
 
     /// The node finished its own processing: fail as planned, or make its calls.
