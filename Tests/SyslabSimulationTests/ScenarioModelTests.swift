@@ -40,4 +40,30 @@ import Testing
         #expect((after.components[0].causes["injected_error"] ?? 0) <= 1, "after-phase injected errors: \(after.components[0].causes)")
         #expect(after.requests > 1_000)
     }
+
+    @Test func threadPoolExhaustionIsABoundedQueueWith503s() throws {
+        // threads = 8, each blocked 500 ms: the pool serves 8 / 0.5 = 16 calls/s.
+        // 40 calls/s arrive for 40 s. A request waits at most queue_timeout = 2 s
+        // for a thread, so by time t the pool has accepted 16 x (t + 2) of them:
+        // 16 x 42 = 672 of 1,600, and 928 get a 503 after waiting 2 s. No
+        // accepted request takes longer than 2 s + 0.5 s + its 5 ms of work, and
+        // the node's own 64 servers never queue (about 16 x 0.505 = 8 are busy).
+        let model = try Self.single(servers: 64, serviceMs: 5)
+        let pool = try Self.scenario("thread-pool-exhaustion", #"{"threads": 8, "blocking_ms": 500, "queue_timeout_ms": 2000}"#, at: 10, for: 40)
+        let r = try Systems.run(model, Self.uniform(40, seconds: 60), scenarios: [pool])
+        let rejected = r.statuses[503] ?? 0
+        #expect(abs(Double(rejected) - 928) / 928 < 0.02, "503s \(rejected), expected 40 x 40 - 16 x 42 = 928")
+        #expect(r.failed == rejected)
+        #expect(r.latency.max < 2.55, "slowest request \(r.latency.max) s, bound 2 s + 0.505 s")
+        let during = r.phases[1]
+        #expect(during.name == "during thread-pool-exhaustion")
+        let api = during.components[0]
+        #expect(api.meanQueue < 0.01, "the node's own queue: \(api.meanQueue)")
+        let busy = api.utilisation * 64
+        #expect(abs(busy - 16 * 0.505) / (16 * 0.505) < 0.06, "busy servers \(busy), expected 8.08")
+        // Once it ends, requests take their 5 ms again.
+        let after = r.phases[2]
+        #expect(after.failures == 0)
+        #expect(after.latency.p99 < 0.01, "after p99 \(after.latency.p99)")
+    }
 }

@@ -7,6 +7,10 @@ public struct EffectSummary {
     public var any = false
     /// Extra time the node spends on the call: delay, lock wait and CPU burn.
     public var extraTime = 0.0
+    /// Time the call waits for a resource the scenario models (a thread pool, a
+    /// connection pool, a disk) before the node works on it; it holds none of
+    /// the node's servers meanwhile. With a failure, the failure ends the wait.
+    public var queueWait = 0.0
     public var errorStatus: Int? = nil
     /// How long the error takes to surface (0 = the node's failing latency).
     public var errorAfter = 0.0
@@ -63,7 +67,7 @@ public struct EffectSummary {
         case .retry:
             extraTime += max(0, e.seconds)
             extraAttempts += max(0, e.amount.saturatingInt)
-        case .queueWait: extraTime += max(0, e.seconds)
+        case .queueWait: queueWait += max(0, e.seconds)
         case .fanout:
             backgroundTasks += max(0, e.amount.saturatingInt)
             backgroundSeconds = max(backgroundSeconds, max(0, e.seconds))

@@ -36,6 +36,10 @@ struct CallRecord {
     var publishedAt: Double = -1
     /// Scenario effects are still to be decided (when the node starts on the call).
     var effectsPending = false
+    /// When it last started waiting for one of the node's servers.
+    var queuedSince: Double = 0
+    /// A scenario's resource wait still to be spent off the node's servers.
+    var resourceWait = 0.0
     /// A failure the scenario effects planned, delivered after `failAfter`.
     var plannedFailure: Outcome? = nil
     var failAfter = 0.0

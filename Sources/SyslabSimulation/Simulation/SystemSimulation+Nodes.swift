@@ -13,6 +13,7 @@ extension SystemSimulation {
         var record = CallRecord(node: Int32(node), role: role, phase: .waitingServer, exchange: exchange,
                                 exchangeToken: exchangeToken, request: request, requestGeneration: requestGeneration,
                                 arrived: now, deadline: deadline)
+        record.queuedSince = now
         record.publishedAt = publishedAt
         record.parentSpan = parentSpan
         record.attempt = attempt
@@ -51,21 +52,26 @@ extension SystemSimulation {
     mutating func beginService(_ c: Int32) {
         let node = Int(calls[c].node)
         calls[c].phase = .serving
-        if calls[c].effectsPending {
-            calls[c].effectsPending = false
-            applyEffects(c, node: node)
-        }
-        let waited = now - calls[c].arrived
+        let waited = now - calls[c].queuedSince
         if waited > 0 {
             stats.nodes[node].queueWait += waited
             stats.nodes[node].queueWaits += 1
         }
-        if calls[c].publishedAt >= 0 {
-            stats.nodes[node].consumed += 1
-            stats.nodes[node].lagSum += now - calls[c].publishedAt
-            let e = Int(calls[c].via)
-            let (published, t) = (calls[c].publishedAt, now)
-            if e >= 0 { brokers[e]?.startConsuming(publishedAt: published, now: t) }
+        if calls[c].effectsPending {
+            // The first time the node takes the call.
+            calls[c].effectsPending = false
+            if calls[c].publishedAt >= 0 {
+                stats.nodes[node].consumed += 1
+                stats.nodes[node].lagSum += now - calls[c].publishedAt
+                let e = Int(calls[c].via)
+                let (published, t) = (calls[c].publishedAt, now)
+                if e >= 0 { brokers[e]?.startConsuming(publishedAt: published, now: t) }
+            }
+            applyEffects(c, node: node)
+            if calls[c].resourceWait > 0 {
+                waitForResource(c, node: node)
+                return
+            }
         }
         let duration: Double
         if calls[c].plannedFailure != nil {
@@ -114,9 +120,42 @@ extension SystemSimulation {
         }
         calls[c].plannedFailure = planned
         calls[c].failAfter = after
+        calls[c].resourceWait = fx.queueWait
         calls[c].extraTime = fx.extraTime
         calls[c].forcedMiss = fx.cacheMiss
         calls[c].extraQueries = Int32(fx.extraQueries)
+    }
+
+    /// A scenario made the call wait for a resource it models (threads,
+    /// connections): the call gives its server back and waits off the node's
+    /// servers, so the scenario's queue, bounded by its own timeout, is the
+    /// only one. A call the scenario rejects fails when its wait ends; the
+    /// others take a server again, ahead of newer arrivals.
+    mutating func waitForResource(_ c: Int32, node: Int) {
+        let wait = calls[c].resourceWait
+        calls[c].resourceWait = 0
+        calls[c].phase = .waitingServer
+        stats.nodes[node].queueWait += wait
+        if calls[c].holdsServer {
+            calls[c].holdsServer = false
+            serverFreed(node: node, deferred: true)
+        }
+        let generation = calls.generation(c)
+        if calls[c].plannedFailure != nil {
+            events.schedule(after: wait, .serviceDone(c, generation))
+        } else {
+            events.schedule(after: wait, .resume(c, generation))
+        }
+    }
+
+    /// The resource wait is over: take a server (first in line) and work.
+    mutating func resourceWaitEnded(_ c: Int32) {
+        let node = Int(calls[c].node)
+        calls[c].queuedSince = now
+        if stations[node].admitFirst(c, at: now) {
+            calls[c].holdsServer = true
+            beginService(c)
+        }
     }
 
     /// The node finished its own processing: fail as planned, or make its calls.
@@ -295,7 +334,9 @@ extension SystemSimulation {
     }
 
     /// Hands a freed server to the next waiting call that is still wanted.
-    mutating func serverFreed(node: Int) {
+    /// `deferred` starts it through an event at the same instant, for callers
+    /// that are themselves inside beginService (no recursion along a queue).
+    mutating func serverFreed(node: Int, deferred: Bool = false) {
         while let next = stations[node].release(at: now) {
             if model.deadlinePropagation, calls[next].deadline <= now {
                 // Its caller gave up while it waited: skip the work entirely.
@@ -303,7 +344,11 @@ extension SystemSimulation {
                 continue
             }
             calls[next].holdsServer = true
-            beginService(next)
+            if deferred {
+                events.schedule(after: 0, .begin(next, calls.generation(next)))
+            } else {
+                beginService(next)
+            }
             return
         }
     }
@@ -356,6 +401,7 @@ extension SystemSimulation {
     mutating func admitDetached(node: Int, fixedCost: Double?) {
         var record = CallRecord(node: Int32(node), role: .detached, phase: .waitingServer, request: -1,
                                 requestGeneration: 0, arrived: now, deadline: .infinity)
+        record.queuedSince = now
         if let fixedCost { record.extraTime = -max(fixedCost, 1e-12) }
         let c = calls.allocate(record)
         stats.nodes[node].arrivals += 1

@@ -23,6 +23,8 @@ public struct SystemSimulation {
         case vuStart(Int32)
         case vuTarget(Int32)
         case serviceDone(Int32, UInt32)
+        case begin(Int32, UInt32)
+        case resume(Int32, UInt32)
         case retry(Int32, UInt32)
         case edgeTimeout(Int32, UInt32)
         case poolTimeout(Int32, UInt32)
@@ -226,6 +228,10 @@ public struct SystemSimulation {
         case .vuTarget(let count): setVUTarget(Int(count))
         case .serviceDone(let call, let generation):
             if calls.isCurrent(call, generation) { serviceDone(call) }
+        case .begin(let call, let generation):
+            if calls.isCurrent(call, generation) { beginService(call) }
+        case .resume(let call, let generation):
+            if calls.isCurrent(call, generation) { resourceWaitEnded(call) }
         case .retry(let x, let token):
             if exchanges[x].token == token, exchanges[x].state == .backingOff { beginAttempt(x) }
         case .edgeTimeout(let x, let token):
