@@ -66,4 +66,69 @@ import Testing
         #expect(after.failures == 0)
         #expect(after.latency.p99 < 0.01, "after p99 \(after.latency.p99)")
     }
+
+    /// api -> db, both with room to spare; the edge has a 300 ms timeout.
+    static func apiDB(edgeTimeout: String? = "300ms") throws -> SystemModel {
+        let timeout = edgeTimeout.map { #""timeout": "\#($0)""# } ?? ""
+        return try SystemModel(config: JSONValue.parse("""
+        {"topology": {"name": "api-db", "nodes": [{"id": "api", "kind": "backend"}, {"id": "db", "kind": "postgres"}],
+                      "edges": [{"from": "api", "to": "db"}]},
+         "nodes": {"api": {"servers": 1000, "service": "2ms"}, "db": {"servers": 32, "service": "10ms"}},
+         "edges": {"api->db": {\(timeout)}}}
+        """))
+    }
+
+    @Test func partitionedCallsNeverReachTheCallee() throws {
+        // Half of the calls into db cross a partition from 10 s to 30 s. Those
+        // never reach db: its arrival rate halves (200 -> 100/s) and so does its
+        // utilisation (200 x 10 ms / 32 = 6.25% -> 3.1%). The caller sees its own
+        // 300 ms timeout, shorter than the 1 s connect timeout.
+        let partition = try Self.scenario("network-partition",
+            #"{"cross_fraction": 0.5, "connect_timeout_ms": 1000, "target": {"tags": ["db"]}}"#, at: 10, for: 20)
+        let r = try Systems.run(try Self.apiDB(), Self.uniform(200, seconds: 40), scenarios: [partition])
+        let before = r.phases[0], during = r.phases[1], after = r.phases[2]
+        #expect(during.name == "during network-partition")
+        let dbBefore = before.components[1], dbDuring = during.components[1]
+        #expect(abs(dbDuring.arrivalRate - 100) / 100 < 0.06, "db arrivals during: \(dbDuring.arrivalRate)/s")
+        #expect(dbDuring.utilisation < 0.6 * dbBefore.utilisation,
+                "db utilisation \(dbBefore.utilisation) -> \(dbDuring.utilisation)")
+        #expect(dbDuring.failed == 0)
+        #expect(abs(during.failureRate - 0.5) < 0.04, "failure rate during \(during.failureRate)")
+        #expect(r.causes["timeout"] == r.failed)
+        // A failed request took the edge timeout plus api's 2 ms.
+        #expect(during.latency.max < 0.31 && during.latency.max > 0.29, "slowest during: \(during.latency.max)")
+        #expect(after.failures == 0)
+        #expect(after.latency.p99 < 0.02)
+    }
+
+    @Test func partitionWithoutACallerTimeoutFailsAtTheConnectTimeout() throws {
+        // No edge timeout: the caller waits the 1 s connect timeout; with
+        // behaviour = error the connection is refused at once. db sees nothing.
+        for (behaviour, latency) in [("timeout", 1.0), ("error", 0.0)] {
+            let partition = try Self.scenario("network-partition",
+                #"{"cross_fraction": 1, "behaviour": "\#(behaviour)", "connect_timeout_ms": 1000, "target": {"tags": ["db"]}}"#, at: 5, for: 10)
+            let r = try Systems.run(try Self.apiDB(edgeTimeout: nil), Self.uniform(100, seconds: 20), scenarios: [partition])
+            let during = r.phases[1]
+            #expect(during.components[1].arrivals == 0, "\(behaviour): db arrivals \(during.components[1].arrivals)")
+            #expect(abs(during.failureRate - 1) < 0.01)
+            #expect(abs(during.latency.p50 - (latency + 0.002)) < 0.01, "\(behaviour): p50 \(during.latency.p50)")
+            let cause = behaviour == "error" ? "connect_failed" : "timeout"
+            #expect(r.causes[cause] == r.failed, "\(behaviour): causes \(r.causes)")
+        }
+    }
+
+    @Test func partitionedEntryIsNeverReachedByTheClient() throws {
+        // The client cannot reach api: refused connections fail at once and
+        // api does no work; once the partition heals, nothing is left over.
+        let partition = try Self.scenario("network-partition",
+            #"{"cross_fraction": 1, "behaviour": "error", "target": {"tags": ["api"]}}"#, at: 5, for: 10)
+        let r = try Systems.run(try Self.apiDB(), Self.uniform(100, seconds: 20), scenarios: [partition])
+        let during = r.phases[1], after = r.phases[2]
+        #expect(during.components[0].arrivals == 0)
+        #expect(abs(during.failureRate - 1) < 0.01)
+        #expect(r.causes["connect_failed"] == r.failed)
+        #expect(abs(Double(r.failed) - 1000) <= 2, "failed \(r.failed), expected 100/s x 10 s")
+        #expect(after.failures == 0)
+        #expect(after.latency.p99 < 0.02)
+    }
 }

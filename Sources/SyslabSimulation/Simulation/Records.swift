@@ -77,6 +77,8 @@ struct ExchangeRecord {
     var holdsConnection = false
     var holdsBulkhead = false
     var isLookup: Bool
+    /// How the current attempt fails when a link scenario keeps it from the callee.
+    var linkFailure: Outcome? = nil
 }
 
 enum ExchangeState: UInt8 { case idle, waitingConnection, inFlight, backingOff }
@@ -91,6 +93,8 @@ struct RequestRecord {
     var rootGeneration: UInt32 = 0
     var traced = false
     var headSampled = false
+    /// How the request fails when a link scenario keeps it from the entry node.
+    var linkFailure: Outcome? = nil
 }
 
 /// A span as the simulator records it; turned into a `Span` only for kept traces.

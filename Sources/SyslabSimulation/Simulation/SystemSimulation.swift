@@ -24,6 +24,8 @@ public struct SystemSimulation {
         case vuTarget(Int32)
         case serviceDone(Int32, UInt32)
         case begin(Int32, UInt32)
+        case linkFailed(Int32, UInt32)
+        case requestLinkFailed(Int32, UInt32)
         case resume(Int32, UInt32)
         case retry(Int32, UInt32)
         case edgeTimeout(Int32, UInt32)
@@ -76,8 +78,12 @@ public struct SystemSimulation {
 
     // MARK: scenarios
     let registry: ScenarioRegistry
+    /// Scenarios that act on the network between caller and callee (see
+    /// `linkScenarios`), decided when a call is sent, on their own registry.
+    let linkRegistry: ScenarioRegistry
     let registryClock: ManualClock
     var scenariosActive = 0
+    var linkScenariosActive = 0
     let contexts: [RequestContext]
     let edgeContexts: [RequestContext]
     var effectCounts: [String: [String: Int]] = [:]
@@ -127,6 +133,7 @@ public struct SystemSimulation {
         let catalogue = source?.catalogue ?? BuiltinCatalogue.all
         self.registryClock = clock
         self.registry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0x5CE7_A210, scenarios: catalogue)
+        self.linkRegistry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0x11AC_0E55, scenarios: catalogue)
         try schedule.validate(against: registry)
 
         let n = model.nodes.count, e = model.edges.count
@@ -228,6 +235,12 @@ public struct SystemSimulation {
         case .vuTarget(let count): setVUTarget(Int(count))
         case .serviceDone(let call, let generation):
             if calls.isCurrent(call, generation) { serviceDone(call) }
+        case .linkFailed(let x, let token):
+            if exchanges[x].token == token, exchanges[x].state == .inFlight {
+                attemptFinished(x, exchanges[x].linkFailure ?? Outcome(.timeout), lookupMissed: false)
+            }
+        case .requestLinkFailed(let r, let generation):
+            if requests.isCurrent(r, generation) { finishRequest(r, requests[r].linkFailure ?? Outcome(.timeout)) }
         case .begin(let call, let generation):
             if calls.isCurrent(call, generation) { beginService(call) }
         case .resume(let call, let generation):
@@ -263,12 +276,12 @@ public struct SystemSimulation {
         if index >= 0 {
             let entry = schedule.entries[index]
             // Validated at init; a failure here would be a bug in the schedule check.
-            do { try registry.enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
+            do { try registry(for: entry.name).enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
                 stats.warnings.append("could not enable '\(ErrorText.quoted(entry.name))' at \(DurationText.format(now)): \(error)")
             }
         } else {
             let entry = schedule.entries[-index - 1]
-            try? registry.disable(entry.name)
+            try? registry(for: entry.name).disable(entry.name)
             // Capacity effects last while a scenario emits them; scenarios still
             // enabled set them again on their next call.
             for node in model.nodes.indices where capacityFactors[node] != 1 {
@@ -276,13 +289,32 @@ public struct SystemSimulation {
             }
         }
         scenariosActive = registry.activeScenarios(now: now).count
+        linkScenariosActive = linkRegistry.activeScenarios(now: now).count
         if stats.isPhaseBoundary(now) { stats.closePhase(snapshot()) }
     }
 
-    /// The effects enabled scenarios choose for a call arriving at `node` (through `edge`).
+    /// Scenarios whose failure lies in the network, before the callee: a
+    /// partitioned call never reaches it, so the callee's load drops.
+    static let linkScenarios: Set<String> = ["network-partition"]
+
+    func registry(for scenario: String) -> ScenarioRegistry {
+        Self.linkScenarios.contains(scenario) ? linkRegistry : registry
+    }
+
+    /// The effects link scenarios choose for a call sent to `node` (through `edge`).
+    mutating func linkEffects(node: Int, edge: Int) -> EffectSummary {
+        guard linkScenariosActive > 0 else { return EffectSummary() }
+        return decide(linkRegistry, node: node, edge: edge)
+    }
+
+    /// The effects enabled scenarios choose for a call at `node` (through `edge`).
     mutating func effects(node: Int, edge: Int) -> EffectSummary {
+        guard scenariosActive > 0 else { return EffectSummary() }
+        return decide(registry, node: node, edge: edge)
+    }
+
+    mutating func decide(_ registry: ScenarioRegistry, node: Int, edge: Int) -> EffectSummary {
         var summary = EffectSummary()
-        guard scenariosActive > 0 else { return summary }
         let context = edge >= 0 ? edgeContexts[edge] : contexts[node]
         var counts = effectCounts
         effectCounts = [:]
