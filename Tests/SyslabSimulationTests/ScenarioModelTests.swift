@@ -131,4 +131,40 @@ import Testing
         #expect(after.failures == 0)
         #expect(after.latency.p99 < 0.02)
     }
+
+    @Test func poolExhaustionFailsAtItsAcquireTimeout() throws {
+        // connection-pool-exhaustion on db: 10 connections held 100 ms serve
+        // 100 queries/s. 250/s arrive for 20 s; a query waits at most the 1 s
+        // acquire timeout, so by time t the pool has granted 100 x (t + 1):
+        // 2,100 of 5,000, and 2,900 fail with 503 after waiting 1 s. Nothing
+        // takes longer than 1 s + the 2 ms + 10 ms of work.
+        let pool = try Self.scenario("connection-pool-exhaustion",
+            #"{"pool_size": 10, "hold_ms": 100, "acquire_timeout_ms": 1000, "target": {"tags": ["db"]}}"#, at: 10, for: 20)
+        let r = try Systems.run(try Self.apiDB(edgeTimeout: nil), Self.uniform(250, seconds: 40), scenarios: [pool])
+        let rejected = r.statuses[503] ?? 0
+        #expect(abs(Double(rejected) - 2_900) / 2_900 < 0.02, "503s \(rejected), expected 250 x 20 - 100 x 21 = 2,900")
+        #expect(r.failed == rejected)
+        #expect(r.latency.max < 1.02, "slowest request \(r.latency.max) s, bound 1 s + 12 ms")
+        let during = r.phases[1]
+        #expect(during.components[1].meanQueue < 0.01, "db's own queue: \(during.components[1].meanQueue)")
+        #expect(r.phases[2].failures == 0)
+    }
+
+    @Test func clientPoolWaitTimeoutFailsTheCallsItImplies() throws {
+        // A client pool of 10 connections on api->db, each held for db's 100 ms:
+        // 100 calls/s get through. At 250/s the queue for a connection fills
+        // to its 1 s wait timeout, so 150/s fail with pool_timeout (60%), none
+        // waits longer than 1 s, and no request takes longer than 1 s + 102 ms.
+        let model = try SystemModel(config: JSONValue.parse("""
+        {"topology": {"nodes": [{"id": "api", "kind": "backend"}, {"id": "db", "kind": "postgres"}],
+                      "edges": [{"from": "api", "to": "db"}]},
+         "nodes": {"api": {"servers": 1000, "service": "2ms"}, "db": {"servers": 100, "service": "100ms"}},
+         "edges": {"api->db": {"pool": {"size": 10, "wait_timeout": "1s"}}}}
+        """))
+        let r = try Systems.run(model, Self.uniform(250, seconds: 30))
+        #expect(abs(r.failureRate - 0.6) < 0.02, "failure rate \(r.failureRate), expected 1 - 100/250")
+        #expect(r.causes["pool_timeout"] == r.failed)
+        #expect(r.latency.max < 1.11, "slowest request \(r.latency.max)")
+        #expect(r.edges[0].poolUtilisation > 0.95)
+    }
 }
