@@ -59,7 +59,7 @@ import Testing
         #expect(during.name == "during thread-pool-exhaustion")
         let api = during.components[0]
         #expect(api.meanQueue < 0.01, "the node's own queue: \(api.meanQueue)")
-        let busy = api.utilisation * 64
+        let busy = try #require(api.utilisation) * 64
         #expect(abs(busy - 16 * 0.505) / (16 * 0.505) < 0.06, "busy servers \(busy), expected 8.08")
         // Once it ends, requests take their 5 ms again.
         let after = r.phases[2]
@@ -90,7 +90,7 @@ import Testing
         #expect(during.name == "during network-partition")
         let dbBefore = before.components[1], dbDuring = during.components[1]
         #expect(abs(dbDuring.arrivalRate - 100) / 100 < 0.06, "db arrivals during: \(dbDuring.arrivalRate)/s")
-        #expect(dbDuring.utilisation < 0.6 * dbBefore.utilisation,
+        #expect(try #require(dbDuring.utilisation) < 0.6 * #require(dbBefore.utilisation),
                 "db utilisation \(dbBefore.utilisation) -> \(dbDuring.utilisation)")
         #expect(dbDuring.failed == 0)
         #expect(abs(during.failureRate - 0.5) < 0.04, "failure rate during \(during.failureRate)")
@@ -166,5 +166,44 @@ import Testing
         #expect(r.causes["pool_timeout"] == r.failed)
         #expect(r.latency.max < 1.11, "slowest request \(r.latency.max)")
         #expect(r.edges[0].poolUtilisation > 0.95)
+    }
+
+    @Test func utilisationIsAFractionOrNotApplicable() throws {
+        // 4 servers of 10 ms mean at 300 calls/s: rho = 300 / (4 x 100) = 0.75.
+        // An unlimited node has no capacity to use up: "n/a", not a busy count.
+        let limited = try Systems.run(try Systems.single(servers: 4, meanServiceMs: 10), Systems.rate(300, seconds: 100))
+        let rho = try #require(limited.components[0].utilisation)
+        #expect(abs(rho - 0.75) < 0.02, "utilisation \(rho), expected 0.75")
+        let model = try SystemModel(config: JSONValue.parse("""
+        {"topology": {"nodes": [{"id": "api", "kind": "backend"}]},
+         "nodes": {"api": {"servers": "unlimited", "service": "100ms"}}}
+        """))
+        let unlimited = try Systems.run(model, Self.uniform(200, seconds: 10))
+        #expect(unlimited.components[0].utilisation == nil)
+        #expect(unlimited.phases.allSatisfy { $0.components[0].utilisation == nil })
+        #expect(unlimited.components[0].json["utilisation"]?.stringValue == "n/a")
+        #expect(unlimited.seriesCSV.split(separator: "\n")[1].split(separator: ",")[9] == "n/a")
+        #expect(SummaryText.render(unlimited).contains("n/a"))
+    }
+
+    @Test func aPhaseWithoutCompletionsSaysSo() throws {
+        // A 50 s delay from 10 s to 20 s at 100 requests/s; the run stops 5 s
+        // after the last start, so none of the 1,000 requests of that phase
+        // completes: the phase reports 1,000 started, 0 completed, no latency.
+        let model = try SystemModel(config: JSONValue.parse("""
+        {"topology": {"nodes": [{"id": "api", "kind": "backend"}]},
+         "nodes": {"api": {"servers": "unlimited", "service": "5ms"}}}
+        """))
+        let slow = try Self.scenario("fixed-latency", #"{"delay_ms": 50000}"#, at: 10, for: 10)
+        let workload = Workload(executor: .constantArrivalRate(rate: 100, duration: 20), arrivals: .uniform, gracefulStop: 5)
+        let r = try Systems.run(model, workload, scenarios: [slow])
+        let during = r.phases[1]
+        #expect(during.noCompletions)
+        #expect(during.started == 1_000)
+        #expect(during.unfinished == 1_000)
+        #expect(during.json["latency"] == .null)
+        #expect(during.json["failure_rate"] == .null)
+        #expect(r.phases[0].started == 1_000 && r.phases[0].requests == 1_000 && !r.phases[0].noCompletions)
+        #expect(SummaryText.render(r).contains("no request completed (1000 started)"))
     }
 }

@@ -31,7 +31,8 @@ extension SystemSimulation {
             cacheBackend: [], activeScenarios: schedule.active(at: current.time - width / 2))
         for i in model.nodes.indices {
             let busy = (current.busyArea[i] - previous.busyArea[i]) / width
-            row.utilisation.append(stations[i].isUnlimited ? busy : busy / Double(stations[i].servers))
+            // NaN for an unlimited node: it has no capacity to use up ("n/a" in the CSV).
+            row.utilisation.append(stations[i].isUnlimited ? .nan : busy / Double(stations[i].servers))
             row.queue.append((current.queueArea[i] - previous.queueArea[i]) / width)
             row.arrivals.append(current.nodes[i].arrivals - previous.nodes[i].arrivals)
             if caches[i] != nil { row.cacheBackend.append(current.caches[i].backendQueries - previous.caches[i].backendQueries) }

@@ -145,7 +145,7 @@ extension SystemSimulation {
         record.traced = record.headSampled || options.tailSampling
         let r = requests.allocate(record)
         let generation = requests.generation(r)
-        stats.requestsStarted += 1
+        stats.recordStart(intended: intended)
         stats.inFlightPeak = max(stats.inFlightPeak, requests.live)
         if record.traced { beginTrace(r) }
         events.schedule(after: workload.timeout, lane: Lanes.clientTimeout, .clientTimeout(r, generation))
