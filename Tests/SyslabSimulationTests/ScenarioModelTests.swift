@@ -206,4 +206,48 @@ import Testing
         #expect(r.phases[0].started == 1_000 && r.phases[0].requests == 1_000 && !r.phases[0].noCompletions)
         #expect(SummaryText.render(r).contains("no request completed (1000 started)"))
     }
+
+    @Test func untargetedDatabaseScenarioActsOnDatabaseCallsOnly() throws {
+        // slow-db-query without a target adds 100 ms to each database call:
+        // db's service goes from 10 ms to 110 ms, api's stays at 2 ms, so a
+        // request takes 2 + 110 = 112 ms (not 2 x 100 ms more).
+        let slow = try Self.scenario("slow-db-query", #"{"delay_ms": 100, "stddev_ms": 0}"#, at: 5, for: 10)
+        let r = try Systems.run(try Self.apiDB(edgeTimeout: nil), Self.uniform(50, seconds: 20), scenarios: [slow])
+        let during = r.phases[1]
+        let api = during.components[0], db = during.components[1]
+        #expect(api.effects == 0)
+        #expect(db.effects == db.arrivals && db.arrivals > 400)
+        // Phase means are within a call or two of the phase's edges.
+        #expect(abs(api.meanService - 0.002) / 0.002 < 0.02, "api service \(api.meanService)")
+        #expect(abs(db.meanService - 0.110) / 0.110 < 0.02, "db service \(db.meanService)")
+        #expect(abs(during.latency.p50 - 0.112) < 0.002, "p50 \(during.latency.p50)")
+    }
+
+    @Test func nPlusOneQueryAimedAtTheDatabaseRunsTheExtraQueries() throws {
+        // 25 items, one query each of 4 ms, on db itself (targeted, and
+        // untargeted, which reaches database calls only): db works 10 + 25 x 4
+        // = 110 ms per call, a request takes 112 ms, and db's utilisation rises
+        // from 50 x 10 ms / 32 = 1.6% to 50 x 110 ms / 32 = 17%.
+        for params in [#"{"items": 25, "query_ms": 4, "target": {"tags": ["db"]}}"#, #"{"items": 25, "query_ms": 4}"#] {
+            let n1 = try Self.scenario("n-plus-one-query", params, at: 5, for: 10)
+            let r = try Systems.run(try Self.apiDB(edgeTimeout: nil), Self.uniform(50, seconds: 20), scenarios: [n1])
+            let before = r.phases[0], during = r.phases[1]
+            let db = during.components[1]
+            #expect(during.components[0].effects == 0)
+            #expect(abs(db.meanService - 0.110) / 0.110 < 0.02, "\(params): db service \(db.meanService)")
+            #expect(abs(during.latency.p50 - 0.112) < 0.002, "\(params): p50 \(during.latency.p50)")
+            let util = try #require(db.utilisation), baseUtil = try #require(before.components[1].utilisation)
+            #expect(abs(util - 50 * 0.110 / 32) < 0.01 && abs(baseUtil - 50 * 0.010 / 32) < 0.003,
+                    "\(params): db utilisation \(baseUtil) -> \(util)")
+        }
+    }
+
+    @Test func nPlusOneQueryAimedAtTheCallerStillReachesTheDatabase() throws {
+        // Targeted at api, the extra queries are 25 more api->db calls per request.
+        let n1 = ScheduledScenario(name: "n-plus-one-query", parameters: try JSONValue.parse(#"{"items": 25, "target": {"tags": ["api"]}}"#), at: 0)
+        let r = try Systems.run(try Self.apiDB(edgeTimeout: nil), Self.uniform(50, seconds: 20), scenarios: [n1])
+        #expect(r.completed == 1_000 && r.failed == 0)
+        let perRequest = Double(r.components[1].arrivals) / Double(r.components[0].arrivals)
+        #expect(abs(perRequest - 26) < 0.1, "db calls per request \(perRequest)")
+    }
 }

@@ -22,6 +22,8 @@ public struct EffectSummary {
     public var capacity: Double? = nil
     public var cacheMiss = false
     public var extraQueries = 0
+    /// The extra queries' own time, when they land on the data store itself.
+    public var extraQuerySeconds = 0.0
     public var diskFull = false
     public var diskFullStatus = 507
     public var staleRead = false
@@ -53,7 +55,10 @@ public struct EffectSummary {
         case .timeout: timeout = min(timeout ?? .infinity, max(0, e.seconds))
         case .capacity: capacity = min(capacity ?? 1, max(0, min(1, e.amount)))
         case .cacheMiss: cacheMiss = true
-        case .extraQueries: extraQueries += max(0, e.amount.saturatingInt)
+        case .extraQueries:
+            let count = max(0, e.amount.saturatingInt)
+            extraQueries += count
+            extraQuerySeconds += Double(count) * max(0, e.seconds)
         case .diskFull:
             diskFull = true
             diskFullStatus = e.status == 0 ? 507 : e.status

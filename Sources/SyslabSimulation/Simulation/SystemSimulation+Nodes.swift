@@ -123,7 +123,12 @@ extension SystemSimulation {
         calls[c].resourceWait = fx.queueWait
         calls[c].extraTime = fx.extraTime
         calls[c].forcedMiss = fx.cacheMiss
-        calls[c].extraQueries = Int32(fx.extraQueries)
+        if model.nodes[node].storesData {
+            // Aimed at the data store itself: it runs the extra queries, one after another.
+            calls[c].extraTime += fx.extraQuerySeconds
+        } else {
+            calls[c].extraQueries = Int32(fx.extraQueries)
+        }
     }
 
     /// A scenario made the call wait for a resource it models (threads,

@@ -81,9 +81,13 @@ public struct SystemSimulation {
     /// Scenarios that act on the network between caller and callee (see
     /// `linkScenarios`), decided when a call is sent, on their own registry.
     let linkRegistry: ScenarioRegistry
+    /// Database scenarios enabled without a target: they act on data stores
+    /// only ("each matching database call"), so they live on their own registry.
+    let dataRegistry: ScenarioRegistry
     let registryClock: ManualClock
     var scenariosActive = 0
     var linkScenariosActive = 0
+    var dataScenariosActive = 0
     let contexts: [RequestContext]
     let edgeContexts: [RequestContext]
     var effectCounts: [String: [String: Int]] = [:]
@@ -134,6 +138,7 @@ public struct SystemSimulation {
         self.registryClock = clock
         self.registry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0x5CE7_A210, scenarios: catalogue)
         self.linkRegistry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0x11AC_0E55, scenarios: catalogue)
+        self.dataRegistry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0xDA7A_5704, scenarios: catalogue)
         try schedule.validate(against: registry)
 
         let n = model.nodes.count, e = model.edges.count
@@ -276,12 +281,12 @@ public struct SystemSimulation {
         if index >= 0 {
             let entry = schedule.entries[index]
             // Validated at init; a failure here would be a bug in the schedule check.
-            do { try registry(for: entry.name).enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
+            do { try registry(for: entry).enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
                 stats.warnings.append("could not enable '\(ErrorText.quoted(entry.name))' at \(DurationText.format(now)): \(error)")
             }
         } else {
             let entry = schedule.entries[-index - 1]
-            try? registry(for: entry.name).disable(entry.name)
+            try? registry(for: entry).disable(entry.name)
             // Capacity effects last while a scenario emits them; scenarios still
             // enabled set them again on their next call.
             for node in model.nodes.indices where capacityFactors[node] != 1 {
@@ -290,6 +295,7 @@ public struct SystemSimulation {
         }
         scenariosActive = registry.activeScenarios(now: now).count
         linkScenariosActive = linkRegistry.activeScenarios(now: now).count
+        dataScenariosActive = dataRegistry.activeScenarios(now: now).count
         if stats.isPhaseBoundary(now) { stats.closePhase(snapshot()) }
     }
 
@@ -297,8 +303,11 @@ public struct SystemSimulation {
     /// partitioned call never reaches it, so the callee's load drops.
     static let linkScenarios: Set<String> = ["network-partition"]
 
-    func registry(for scenario: String) -> ScenarioRegistry {
-        Self.linkScenarios.contains(scenario) ? linkRegistry : registry
+    /// The private registry a scheduled scenario runs on.
+    func registry(for entry: ScheduledScenario) -> ScenarioRegistry {
+        if Self.linkScenarios.contains(entry.name) { return linkRegistry }
+        if registry.scenario(named: entry.name)?.category == "database", entry.parameters?["target"] == nil { return dataRegistry }
+        return registry
     }
 
     /// The effects link scenarios choose for a call sent to `node` (through `edge`).
@@ -309,12 +318,19 @@ public struct SystemSimulation {
 
     /// The effects enabled scenarios choose for a call at `node` (through `edge`).
     mutating func effects(node: Int, edge: Int) -> EffectSummary {
-        guard scenariosActive > 0 else { return EffectSummary() }
-        return decide(registry, node: node, edge: edge)
+        var summary = EffectSummary()
+        if scenariosActive > 0 { decide(registry, node: node, edge: edge, into: &summary) }
+        if dataScenariosActive > 0, model.nodes[node].storesData { decide(dataRegistry, node: node, edge: edge, into: &summary) }
+        return summary
     }
 
     mutating func decide(_ registry: ScenarioRegistry, node: Int, edge: Int) -> EffectSummary {
         var summary = EffectSummary()
+        decide(registry, node: node, edge: edge, into: &summary)
+        return summary
+    }
+
+    mutating func decide(_ registry: ScenarioRegistry, node: Int, edge: Int, into summary: inout EffectSummary) {
         let context = edge >= 0 ? edgeContexts[edge] : contexts[node]
         var counts = effectCounts
         effectCounts = [:]
@@ -327,6 +343,5 @@ public struct SystemSimulation {
             if stats.warnings.count < 20 { stats.warnings.append("scenario decision failed at \(model.nodes[node].id): \(error)") }
         }
         effectCounts = counts
-        return summary
     }
 }
