@@ -95,6 +95,13 @@ import Testing
         #expect(dbDuring.failed == 0)
         #expect(abs(during.failureRate - 0.5) < 0.04, "failure rate during \(during.failureRate)")
         #expect(r.causes["timeout"] == r.failed)
+        // A failed request's trace ends at api: its call never reached db.
+        var options = SimulationOptions()
+        options.tailErrors = true
+        let traced = try Systems.run(try Self.apiDB(), Self.uniform(200, seconds: 40), scenarios: [partition], options: options)
+        let failedTraces = traced.traces.filter { $0.spans.contains { $0.status != .ok } }
+        #expect(failedTraces.count > 5)
+        #expect(failedTraces.allSatisfy { $0.spans.map(\.node) == ["api"] }, "\(failedTraces.map { $0.spans.map(\.node) })")
         // A failed request took the edge timeout plus api's 2 ms.
         #expect(during.latency.max < 0.31 && during.latency.max > 0.29, "slowest during: \(during.latency.max)")
         #expect(after.failures == 0)
@@ -122,9 +129,14 @@ import Testing
         // api does no work; once the partition heals, nothing is left over.
         let partition = try Self.scenario("network-partition",
             #"{"cross_fraction": 1, "behaviour": "error", "target": {"tags": ["api"]}}"#, at: 5, for: 10)
-        let r = try Systems.run(try Self.apiDB(), Self.uniform(100, seconds: 20), scenarios: [partition])
+        var options = SimulationOptions()
+        options.headSampling = 1
+        options.tailErrors = true
+        let r = try Systems.run(try Self.apiDB(), Self.uniform(100, seconds: 20), scenarios: [partition], options: options)
         let during = r.phases[1], after = r.phases[2]
         #expect(during.components[0].arrivals == 0)
+        // Requests that never reached api leave no trace; the others keep theirs.
+        #expect(!r.traces.isEmpty && r.traces.allSatisfy { !$0.spans.isEmpty })
         #expect(abs(during.failureRate - 1) < 0.01)
         #expect(r.causes["connect_failed"] == r.failed)
         #expect(abs(Double(r.failed) - 1000) <= 2, "failed \(r.failed), expected 100/s x 10 s")

@@ -1,7 +1,7 @@
 import SyslabCore
 import SyslabTracing
 
-/// A call's life at one node: arrival (effects, rate limit, admission),
+/// A call's life at one node: arrival (rate limit, admission), scenario effects,
 /// service, the calls it makes, and completion.
 extension SystemSimulation {
     /// A call arrives at `node`. `edge` is the edge it came through (-1 for the

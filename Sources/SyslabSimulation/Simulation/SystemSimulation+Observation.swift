@@ -94,6 +94,8 @@ extension SystemSimulation {
     mutating func endTrace(_ r: Int32, _ outcome: Outcome) {
         let request = requests[r]
         var spans = stats.traceBuffers[Int(r)]
+        // A request that never reached the entry node (a partition) left no span to keep.
+        guard !spans.isEmpty else { return }
         // Calls still running when the request ended (orphaned by a timeout) end here.
         for i in spans.indices where spans[i].end < 0 {
             spans[i].end = now
