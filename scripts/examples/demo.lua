@@ -87,7 +87,8 @@ row("orders→orders-db pool wait (mean)", function(p) return ms(edge(p, "orders
 row("orders→orders-db pool in use", function(p) return ("%.0f%%"):format(edge(p, "orders->orders-db").pool.utilisation * 100) end)
 row("orders service utilisation", function(p) return ("%.0f%%"):format(node(p, "orders").utilisation * 100) end)
 row("orders service queue (mean)", function(p) return ("%.1f"):format(node(p, "orders").mean_queue) end)
-row("orders-db time per query (mean)", function(p) return ms(node(p, "orders-db").mean_service) end)
+row("orders-db wait for a connection", function(p) return ms(node(p, "orders-db").mean_queue_wait) end)
+row("orders-db work per query (mean)", function(p) return ms(node(p, "orders-db").mean_service) end)
 
 print()
 print("Every 5 s of virtual time (the symptom appears, peaks, and drains):")

@@ -98,11 +98,11 @@ public enum Diagnosis {
         for (i, c) in phase.components.enumerated() {
             let depth = i < depths.count ? depths[i] : 0
             let before = baseline?.components[i]
-            if c.servers != nil, c.utilisation >= 0.9 {
+            if let utilisation = c.utilisation, utilisation >= 0.9 {
                 found.append((depth, Finding(
-                    severity: c.utilisation >= 0.98 ? .critical : .warning,
+                    severity: utilisation >= 0.98 ? .critical : .warning,
                     title: "\(c.id) is saturated \(label)",
-                    evidence: "utilisation \(pct(c.utilisation))\(before.map { " (before \(pct($0.utilisation)))" } ?? ""), mean queue \(num(c.meanQueue)), mean wait for a server \(ms(c.meanQueueWait))",
+                    evidence: "utilisation \(pct(utilisation))\(before.flatMap(\.utilisation).map { " (before \(pct($0)))" } ?? ""), mean queue \(num(c.meanQueue)), mean wait for a server \(ms(c.meanQueueWait))",
                     tip: "Its servers are held by slow work or too much of it: add servers to \(c.id), make each call cheaper, or shed load before it (rate limit, bounded queue).")))
             }
             // Load amplification: calls reaching a node per request.

@@ -41,6 +41,20 @@ public struct Station {
         return .queued
     }
 
+    /// Admits a call that was already admitted once and comes back (after a
+    /// scenario's resource wait): a free server, or the head of the queue,
+    /// whatever the queue limit. Returns true when it is served now.
+    public mutating func admitFirst(_ call: Int32, at now: Double) -> Bool {
+        if busy < effectiveServers {
+            busy += 1
+            busyTime.set(Double(busy), at: now)
+            return true
+        }
+        waiting.prepend(call)
+        queueTime.set(Double(waiting.count), at: now)
+        return false
+    }
+
     /// A server finished. Returns the next waiting call, which now holds the
     /// server, or nil when the server goes idle.
     @inline(__always)

@@ -29,6 +29,7 @@ struct RunStatistics {
     var phaseLatency: [LatencyHistogram]
     var phaseRequests: [Int]
     var phaseFailures: [Int]
+    var phaseStarted: [Int]
     var phaseSnapshots: [CounterSnapshot] = []
 
     // The time series.
@@ -55,6 +56,7 @@ struct RunStatistics {
         phaseLatency = Array(repeating: LatencyHistogram(), count: boundaries.count + 1)
         phaseRequests = Array(repeating: 0, count: boundaries.count + 1)
         phaseFailures = Array(repeating: 0, count: boundaries.count + 1)
+        phaseStarted = Array(repeating: 0, count: boundaries.count + 1)
     }
 
     @inline(__always)
@@ -71,6 +73,13 @@ struct RunStatistics {
     }
 
     mutating func closePhase(_ snapshot: CounterSnapshot) { phaseSnapshots.append(snapshot) }
+
+    /// A request started; phases count requests by their intended start.
+    @inline(__always)
+    mutating func recordStart(intended: Double) {
+        requestsStarted += 1
+        phaseStarted[phase(of: intended)] += 1
+    }
 
     @inline(__always)
     mutating func recordRequest(intended: Double, sent: Double, now: Double, outcome: Outcome) {

@@ -52,7 +52,10 @@ extension SimulationResult {
         for row in series {
             var fields = [f(row.time), String(row.started), String(row.completed), String(row.failed),
                           f(row.p50 * 1000), f(row.p95 * 1000), f(row.p99 * 1000), f(row.mean * 1000), String(row.inFlight)]
-            for i in nodeIds.indices { fields += [f(row.utilisation[i]), f(row.queue[i]), String(row.arrivals[i])] }
+            for i in nodeIds.indices {
+                let utilisation = row.utilisation[i].isNaN ? "n/a" : f(row.utilisation[i])
+                fields += [utilisation, f(row.queue[i]), String(row.arrivals[i])]
+            }
             fields += row.poolWait.map { f($0 * 1000) }
             fields += row.retries.map(String.init)
             fields += row.cacheBackend.map(String.init)

@@ -35,8 +35,9 @@ public struct ComponentReport: Sendable {
     public var succeeded: Int
     public var failed: Int
     public var causes: [String: Int]
-    /// Mean busy servers / servers; for unlimited nodes, the mean concurrency.
-    public var utilisation: Double
+    /// Mean busy servers / servers, a fraction; nil for unlimited nodes, which
+    /// have no capacity to use up ("n/a" in JSON).
+    public var utilisation: Double?
     public var meanQueue: Double
     public var meanQueueWait: Double
     public var meanService: Double
@@ -53,7 +54,7 @@ public struct ComponentReport: Sendable {
             "id": .string(id), "kind": .string(kind), "servers": servers.map { .number(Double($0)) } ?? .string("unlimited"),
             "arrivals": .number(Double(arrivals)), "arrival_rate": .number(arrivalRate),
             "succeeded": .number(Double(succeeded)), "failed": .number(Double(failed)),
-            "causes": .object(causes.mapValues { .number(Double($0)) }), "utilisation": .number(utilisation),
+            "causes": .object(causes.mapValues { .number(Double($0)) }), "utilisation": utilisation.map { .number($0) } ?? .string("n/a"),
             "mean_queue": .number(meanQueue), "mean_queue_wait": .number(meanQueueWait), "mean_service": .number(meanService),
             "effects": .number(Double(effects)), "anomalies": .number(Double(anomalies)),
         ]
@@ -127,25 +128,35 @@ public struct PhaseReport: Sendable {
     public var start: Double
     public var end: Double
     public var scenarios: [String]
+    /// Requests that started in the phase (by intended start) and completed.
     public var requests: Int
     public var failures: Int
+    /// Latency of those requests; meaningless (all zero) when none completed.
     public var latency: Percentiles
     public var components: [ComponentReport]
     public var edges: [EdgeReport]
+    /// Requests that started in the phase, completed or not.
+    public var started: Int = 0
 
     public var failureRate: Double { requests == 0 ? 0 : Double(failures) / Double(requests) }
+    /// Requests of the phase still unanswered when the run ended.
+    public var unfinished: Int { max(0, started - requests) }
+    /// No request of the phase completed: its latency and failure rate say nothing.
+    public var noCompletions: Bool { requests == 0 }
 
     public var json: JSONValue {
         ["name": .string(name), "start": .number(start), "end": .number(end),
-         "scenarios": .array(scenarios.map { .string($0) }), "requests": .number(Double(requests)),
-         "failures": .number(Double(failures)), "failure_rate": .number(failureRate), "latency": latency.json,
+         "scenarios": .array(scenarios.map { .string($0) }), "started": .number(Double(started)),
+         "requests": .number(Double(requests)), "unfinished": .number(Double(unfinished)),
+         "failures": .number(Double(failures)), "failure_rate": noCompletions ? .null : .number(failureRate),
+         "latency": noCompletions ? .null : latency.json,
          "components": .array(components.map(\.json)), "edges": .array(edges.map(\.json))]
     }
 }
 
 /// Everything a simulated load test measured.
 public struct SimulationResult: Sendable {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public var system: String
     public var workload: Workload

@@ -53,8 +53,13 @@ public enum SummaryText {
             line()
             line("  " + pad("phases", width) + "  requests  failed       p50       p95       p99")
             for (p, name) in zip(r.phases, names) {
+                guard !p.noCompletions else {
+                    line("  " + pad(name, width) + " " + lpad("0", 9) + "  no request completed (\(p.started) started)")
+                    continue
+                }
+                let unfinished = p.unfinished > 0 ? "  (\(p.unfinished) unfinished)" : ""
                 line("  " + pad(name, width) + " " + lpad(String(p.requests), 9) + "  " + lpad(pct(p.failureRate), 6)
-                     + "  " + lpad(ms(p.latency.p50), 8) + "  " + lpad(ms(p.latency.p95), 8) + "  " + lpad(ms(p.latency.p99), 8))
+                     + "  " + lpad(ms(p.latency.p50), 8) + "  " + lpad(ms(p.latency.p95), 8) + "  " + lpad(ms(p.latency.p99), 8) + unfinished)
             }
         }
 
@@ -62,7 +67,7 @@ public enum SummaryText {
         line("  components                   calls/s   util   queue  q.wait   service       p99  failed")
         for c in r.components {
             // A node without a server limit (a client) has no utilisation to show.
-            let util = c.servers == nil ? "-" : pct(c.utilisation)
+            let util = c.utilisation.map(pct) ?? "n/a"
             line("  " + pad("\(c.id) (\(c.kind))", 28) + " " + lpad(num(c.arrivalRate), 8) + " " + lpad(util, 6) + " "
                  + lpad(num(c.meanQueue), 7) + " " + lpad(ms(c.meanQueueWait), 7) + " " + lpad(ms(c.meanService), 9) + " "
                  + lpad(c.latency.map { ms($0.p99) } ?? "-", 9) + " " + lpad(String(c.failed), 7))

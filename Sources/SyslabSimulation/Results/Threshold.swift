@@ -134,7 +134,12 @@ public struct Threshold: Sendable, Equatable {
         case "errors":
             let n = try node()
             return aggregation == "count" ? Double(n.failed) : Double(n.failed) / seconds
-        case "utilisation": return try node().utilisation
+        case "utilisation":
+            let n = try node()
+            guard let utilisation = n.utilisation else {
+                throw SyslabError.invalidArgument("threshold on \(metric): node '\(ErrorText.quoted(n.id))' has unlimited servers, so no utilisation")
+            }
+            return utilisation
         case "queue":
             let n = try node()
             return aggregation == "max" ? result.series.map { $0.queue[result.nodeIds.firstIndex(of: n.id)!] }.max() ?? 0 : n.meanQueue

@@ -7,6 +7,10 @@ public struct EffectSummary {
     public var any = false
     /// Extra time the node spends on the call: delay, lock wait and CPU burn.
     public var extraTime = 0.0
+    /// Time the call waits for a resource the scenario models (a thread pool, a
+    /// connection pool, a disk) before the node works on it; it holds none of
+    /// the node's servers meanwhile. With a failure, the failure ends the wait.
+    public var queueWait = 0.0
     public var errorStatus: Int? = nil
     /// How long the error takes to surface (0 = the node's failing latency).
     public var errorAfter = 0.0
@@ -18,6 +22,8 @@ public struct EffectSummary {
     public var capacity: Double? = nil
     public var cacheMiss = false
     public var extraQueries = 0
+    /// The extra queries' own time, when they land on the data store itself.
+    public var extraQuerySeconds = 0.0
     public var diskFull = false
     public var diskFullStatus = 507
     public var staleRead = false
@@ -49,7 +55,10 @@ public struct EffectSummary {
         case .timeout: timeout = min(timeout ?? .infinity, max(0, e.seconds))
         case .capacity: capacity = min(capacity ?? 1, max(0, min(1, e.amount)))
         case .cacheMiss: cacheMiss = true
-        case .extraQueries: extraQueries += max(0, e.amount.saturatingInt)
+        case .extraQueries:
+            let count = max(0, e.amount.saturatingInt)
+            extraQueries += count
+            extraQuerySeconds += Double(count) * max(0, e.seconds)
         case .diskFull:
             diskFull = true
             diskFullStatus = e.status == 0 ? 507 : e.status
@@ -63,7 +72,7 @@ public struct EffectSummary {
         case .retry:
             extraTime += max(0, e.seconds)
             extraAttempts += max(0, e.amount.saturatingInt)
-        case .queueWait: extraTime += max(0, e.seconds)
+        case .queueWait: queueWait += max(0, e.seconds)
         case .fanout:
             backgroundTasks += max(0, e.amount.saturatingInt)
             backgroundSeconds = max(backgroundSeconds, max(0, e.seconds))

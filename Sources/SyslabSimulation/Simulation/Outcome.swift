@@ -32,6 +32,8 @@ public enum Cause: Int, CaseIterable, Sendable {
     case diskFull
     /// Still in flight when the test's graceful stop ended.
     case interrupted
+    /// The call could not reach its callee (a network partition refused the connection).
+    case connectFailed
 
     public var name: String {
         switch self {
@@ -51,6 +53,7 @@ public enum Cause: Int, CaseIterable, Sendable {
         case .bulkheadFull: return "bulkhead_full"
         case .diskFull: return "disk_full"
         case .interrupted: return "interrupted"
+        case .connectFailed: return "connect_failed"
         }
     }
 
@@ -60,7 +63,7 @@ public enum Cause: Int, CaseIterable, Sendable {
         case .ok, .breakerOpen, .bulkheadFull, .diskFull, .clientTimeout, .interrupted, .deadlineExceeded: return false
         case .throttled, .rateLimited: return retryOnThrottle
         case .injected, .error: return status >= 500 || status == 0
-        case .queueFull, .dropped, .hang, .timeout, .poolTimeout: return true
+        case .queueFull, .dropped, .hang, .timeout, .poolTimeout, .connectFailed: return true
         }
     }
 }
@@ -81,7 +84,7 @@ public struct Outcome: Sendable, Equatable {
         case .ok: status = 200
         case .error, .injected: status = 500
         case .throttled, .rateLimited: status = 429
-        case .queueFull, .poolTimeout, .breakerOpen, .bulkheadFull: status = 503
+        case .queueFull, .poolTimeout, .breakerOpen, .bulkheadFull, .connectFailed: status = 503
         case .hang, .timeout, .deadlineExceeded: status = 504
         case .diskFull: status = 507
         case .dropped, .clientTimeout, .interrupted: status = 0

@@ -34,7 +34,13 @@ struct CallRecord {
     var deadline: Double
     /// Async: when the message was published (for consumer lag); -1 otherwise.
     var publishedAt: Double = -1
-    /// A failure decided at arrival (scenario effects), delivered after `failAfter`.
+    /// Scenario effects are still to be decided (when the node starts on the call).
+    var effectsPending = false
+    /// When it last started waiting for one of the node's servers.
+    var queuedSince: Double = 0
+    /// A scenario's resource wait still to be spent off the node's servers.
+    var resourceWait = 0.0
+    /// A failure the scenario effects planned, delivered after `failAfter`.
     var plannedFailure: Outcome? = nil
     var failAfter = 0.0
     /// Extra processing time from effects; < 0 means a fixed service time (background work).
@@ -71,6 +77,8 @@ struct ExchangeRecord {
     var holdsConnection = false
     var holdsBulkhead = false
     var isLookup: Bool
+    /// How the current attempt fails when a link scenario keeps it from the callee.
+    var linkFailure: Outcome? = nil
 }
 
 enum ExchangeState: UInt8 { case idle, waitingConnection, inFlight, backingOff }
@@ -85,6 +93,8 @@ struct RequestRecord {
     var rootGeneration: UInt32 = 0
     var traced = false
     var headSampled = false
+    /// How the request fails when a link scenario keeps it from the entry node.
+    var linkFailure: Outcome? = nil
 }
 
 /// A span as the simulator records it; turned into a `Span` only for kept traces.

@@ -86,6 +86,13 @@ extension SystemSimulation {
         }
         let t = exchanges[x].token
         if let timeout { events.schedule(after: timeout, lane: Lanes.edgeTimeout(e), .edgeTimeout(x, t)) }
+        if let failure = linkFailure(to: model.edges[e].to, edge: e, callerTimeout: timeout) {
+            // The call never reaches the callee: the caller sees the failure,
+            // or its own timeout first.
+            exchanges[x].linkFailure = failure.outcome
+            if let after = failure.after { events.schedule(after: after, .linkFailed(x, t)) }
+            return
+        }
         let child = arrive(node: model.edges[e].to, role: .child, edge: e, exchange: x, exchangeToken: t,
                            request: calls[caller].request, requestGeneration: calls[caller].requestGeneration,
                            deadline: deadline, parentSpan: calls[caller].span, attempt: exchanges[x].attempt)
@@ -94,6 +101,20 @@ extension SystemSimulation {
             exchanges[x].child = child
             exchanges[x].childGeneration = calls.generation(child)
         }
+    }
+
+    /// Asks the link scenarios about a call sent to `node`. Returns nil when it
+    /// gets through; otherwise how it fails and after how long (nil: only the
+    /// caller's own timeout ends it). A connection that a partition drops
+    /// without a caller timeout is reset at once, or the caller would wait forever.
+    mutating func linkFailure(to node: Int, edge: Int, callerTimeout: Double?) -> (outcome: Outcome, after: Double?)? {
+        let fx = linkEffects(node: node, edge: edge)
+        guard fx.any else { return nil }
+        stats.nodes[node].effects += 1
+        if let status = fx.errorStatus { return (Outcome(cause: .connectFailed, status: status), 0) }
+        if let t = fx.timeout { return (Outcome(.timeout), t) }
+        if fx.drop { return callerTimeout == nil ? (Outcome(.dropped), fx.dropAfter) : (Outcome(.timeout), nil) }
+        return nil
     }
 
     /// The caller stops waiting; the callee keeps working (its result is ignored).

@@ -22,7 +22,8 @@ extension SystemSimulation {
                 start: a.time, end: b.time, scenarios: names,
                 requests: stats.phaseRequests[p], failures: stats.phaseFailures[p],
                 latency: Percentiles(stats.phaseLatency[p]),
-                components: componentReports(from: a, to: b), edges: edgeReports(from: a, to: b)))
+                components: componentReports(from: a, to: b), edges: edgeReports(from: a, to: b),
+                started: stats.phaseStarted[p]))
         }
 
         var whole = componentReports(from: start, to: end)
@@ -103,7 +104,7 @@ extension SystemSimulation {
                 servers: stations[i].isUnlimited ? nil : stations[i].servers,
                 arrivals: n.arrivals - m.arrivals, arrivalRate: Double(n.arrivals - m.arrivals) / width,
                 succeeded: n.succeeded - m.succeeded, failed: n.failed - m.failed, causes: causes,
-                utilisation: stations[i].isUnlimited ? busy : busy / Double(stations[i].servers),
+                utilisation: stations[i].isUnlimited ? nil : busy / Double(stations[i].servers),
                 meanQueue: (b.queueArea[i] - a.queueArea[i]) / width,
                 meanQueueWait: served > 0 ? (n.queueWait - m.queueWait) / Double(max(served, waits)) : 0,
                 meanService: served > 0 ? (n.serviceTime - m.serviceTime) / Double(served) : 0,

@@ -1,7 +1,7 @@
 import SyslabCore
 import SyslabTracing
 
-/// A call's life at one node: arrival (effects, rate limit, admission),
+/// A call's life at one node: arrival (rate limit, admission), scenario effects,
 /// service, the calls it makes, and completion.
 extension SystemSimulation {
     /// A call arrives at `node`. `edge` is the edge it came through (-1 for the
@@ -13,6 +13,7 @@ extension SystemSimulation {
         var record = CallRecord(node: Int32(node), role: role, phase: .waitingServer, exchange: exchange,
                                 exchangeToken: exchangeToken, request: request, requestGeneration: requestGeneration,
                                 arrived: now, deadline: deadline)
+        record.queuedSince = now
         record.publishedAt = publishedAt
         record.parentSpan = parentSpan
         record.attempt = attempt
@@ -30,46 +31,10 @@ extension SystemSimulation {
             complete(c, Outcome(.rateLimited))
             return c
         }
-        let fx = effects(node: node, edge: edge)
-        if fx.any {
-            stats.nodes[node].effects += 1
-            if let factor = fx.capacity { setCapacity(node: node, factor: factor) }
-            if fx.staleRead { stats.nodes[node].staleReads += 1 }
-            if fx.truncated { stats.nodes[node].truncated += 1 }
-            stats.nodes[node].retainedBytes += fx.retainedBytes
-            stats.nodes[node].anomalies += fx.anomalies
-            if fx.extraAttempts > 0 || fx.backgroundTasks > 0 { spawnBackground(node: node, fx) }
-            if let status = fx.throttleStatus {
-                complete(c, Outcome(cause: .throttled, status: status))
-                return c
-            }
-            if fx.drop {
-                if fx.dropAfter > 0 {
-                    calls[c].plannedFailure = Outcome(.dropped)
-                    calls[c].failAfter = fx.dropAfter
-                    calls[c].phase = .serving
-                    events.schedule(after: fx.dropAfter, .serviceDone(c, calls.generation(c)))
-                } else {
-                    complete(c, Outcome(.dropped))
-                }
-                return c
-            }
-            var planned: Outcome? = nil
-            var after = 0.0
-            if let hang = fx.hang { planned = Outcome(.hang); after = hang }
-            else if let t = fx.timeout { planned = Outcome(.timeout); after = t }
-            else if let status = fx.errorStatus {
-                planned = Outcome(cause: .injected, status: status)
-                after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node]) + fx.extraTime
-            } else if fx.diskFull, model.nodes[node].storesData {
-                planned = Outcome(cause: .diskFull, status: fx.diskFullStatus)
-            }
-            calls[c].plannedFailure = planned
-            calls[c].failAfter = after
-            calls[c].extraTime = fx.extraTime
-            calls[c].forcedMiss = fx.cacheMiss
-            calls[c].extraQueries = Int32(fx.extraQueries)
-        }
+        // Scenario effects are decided when the node starts working on the call
+        // (beginService), so a call that queued through a scenario's end is not
+        // charged for it, and one that queued into it is.
+        calls[c].effectsPending = true
         switch stations[node].admit(c, at: now) {
         case .serve:
             calls[c].holdsServer = true
@@ -82,21 +47,31 @@ extension SystemSimulation {
         return c
     }
 
-    /// The call holds a server: schedule the end of its own processing.
+    /// The call holds a server: decide its scenario effects, then schedule the
+    /// end of its own processing (or the failure the effects planned).
     mutating func beginService(_ c: Int32) {
         let node = Int(calls[c].node)
         calls[c].phase = .serving
-        let waited = now - calls[c].arrived
+        let waited = now - calls[c].queuedSince
         if waited > 0 {
             stats.nodes[node].queueWait += waited
             stats.nodes[node].queueWaits += 1
         }
-        if calls[c].publishedAt >= 0 {
-            stats.nodes[node].consumed += 1
-            stats.nodes[node].lagSum += now - calls[c].publishedAt
-            let e = Int(calls[c].via)
-            let (published, t) = (calls[c].publishedAt, now)
-            if e >= 0 { brokers[e]?.startConsuming(publishedAt: published, now: t) }
+        if calls[c].effectsPending {
+            // The first time the node takes the call.
+            calls[c].effectsPending = false
+            if calls[c].publishedAt >= 0 {
+                stats.nodes[node].consumed += 1
+                stats.nodes[node].lagSum += now - calls[c].publishedAt
+                let e = Int(calls[c].via)
+                let (published, t) = (calls[c].publishedAt, now)
+                if e >= 0 { brokers[e]?.startConsuming(publishedAt: published, now: t) }
+            }
+            applyEffects(c, node: node)
+            if calls[c].resourceWait > 0 {
+                waitForResource(c, node: node)
+                return
+            }
         }
         let duration: Double
         if calls[c].plannedFailure != nil {
@@ -114,6 +89,78 @@ extension SystemSimulation {
         }
         stats.nodes[node].serviceTime += duration
         events.schedule(after: duration, .serviceDone(c, calls.generation(c)))
+    }
+
+    /// Asks the enabled scenarios what happens to call `c` at `node` now that
+    /// the node works on it, and records their plan on the call. Failures are
+    /// never delivered here but by the serviceDone event beginService
+    /// schedules (after `failAfter`), so a queue of calls failing at once
+    /// cannot recurse through serverFreed.
+    mutating func applyEffects(_ c: Int32, node: Int) {
+        let fx = effects(node: node, edge: Int(calls[c].via))
+        guard fx.any else { return }
+        stats.nodes[node].effects += 1
+        if let factor = fx.capacity { setCapacity(node: node, factor: factor) }
+        if fx.staleRead { stats.nodes[node].staleReads += 1 }
+        if fx.truncated { stats.nodes[node].truncated += 1 }
+        stats.nodes[node].retainedBytes += fx.retainedBytes
+        stats.nodes[node].anomalies += fx.anomalies
+        if fx.extraAttempts > 0 || fx.backgroundTasks > 0 { spawnBackground(node: node, fx) }
+        var planned: Outcome? = nil
+        var after = 0.0
+        if let status = fx.throttleStatus { planned = Outcome(cause: .throttled, status: status) }
+        else if fx.drop { planned = Outcome(.dropped); after = fx.dropAfter }
+        else if let hang = fx.hang { planned = Outcome(.hang); after = hang }
+        else if let t = fx.timeout { planned = Outcome(.timeout); after = t }
+        else if let status = fx.errorStatus {
+            planned = Outcome(cause: .injected, status: status)
+            after = fx.errorAfter > 0 ? fx.errorAfter : failingSamplers[node].sample(&nodeRandom[node]) + fx.extraTime
+        } else if fx.diskFull, model.nodes[node].storesData {
+            planned = Outcome(cause: .diskFull, status: fx.diskFullStatus)
+        }
+        calls[c].plannedFailure = planned
+        calls[c].failAfter = after
+        calls[c].resourceWait = fx.queueWait
+        calls[c].extraTime = fx.extraTime
+        calls[c].forcedMiss = fx.cacheMiss
+        if model.nodes[node].storesData {
+            // Aimed at the data store itself: it runs the extra queries, one after another.
+            calls[c].extraTime += fx.extraQuerySeconds
+        } else {
+            calls[c].extraQueries = Int32(fx.extraQueries)
+        }
+    }
+
+    /// A scenario made the call wait for a resource it models (threads,
+    /// connections): the call gives its server back and waits off the node's
+    /// servers, so the scenario's queue, bounded by its own timeout, is the
+    /// only one. A call the scenario rejects fails when its wait ends; the
+    /// others take a server again, ahead of newer arrivals.
+    mutating func waitForResource(_ c: Int32, node: Int) {
+        let wait = calls[c].resourceWait
+        calls[c].resourceWait = 0
+        calls[c].phase = .waitingServer
+        stats.nodes[node].queueWait += wait
+        if calls[c].holdsServer {
+            calls[c].holdsServer = false
+            serverFreed(node: node, deferred: true)
+        }
+        let generation = calls.generation(c)
+        if calls[c].plannedFailure != nil {
+            events.schedule(after: wait, .serviceDone(c, generation))
+        } else {
+            events.schedule(after: wait, .resume(c, generation))
+        }
+    }
+
+    /// The resource wait is over: take a server (first in line) and work.
+    mutating func resourceWaitEnded(_ c: Int32) {
+        let node = Int(calls[c].node)
+        calls[c].queuedSince = now
+        if stations[node].admitFirst(c, at: now) {
+            calls[c].holdsServer = true
+            beginService(c)
+        }
     }
 
     /// The node finished its own processing: fail as planned, or make its calls.
@@ -292,7 +339,9 @@ extension SystemSimulation {
     }
 
     /// Hands a freed server to the next waiting call that is still wanted.
-    mutating func serverFreed(node: Int) {
+    /// `deferred` starts it through an event at the same instant, for callers
+    /// that are themselves inside beginService (no recursion along a queue).
+    mutating func serverFreed(node: Int, deferred: Bool = false) {
         while let next = stations[node].release(at: now) {
             if model.deadlinePropagation, calls[next].deadline <= now {
                 // Its caller gave up while it waited: skip the work entirely.
@@ -300,7 +349,11 @@ extension SystemSimulation {
                 continue
             }
             calls[next].holdsServer = true
-            beginService(next)
+            if deferred {
+                events.schedule(after: 0, .begin(next, calls.generation(next)))
+            } else {
+                beginService(next)
+            }
             return
         }
     }
@@ -353,6 +406,7 @@ extension SystemSimulation {
     mutating func admitDetached(node: Int, fixedCost: Double?) {
         var record = CallRecord(node: Int32(node), role: .detached, phase: .waitingServer, request: -1,
                                 requestGeneration: 0, arrived: now, deadline: .infinity)
+        record.queuedSince = now
         if let fixedCost { record.extraTime = -max(fixedCost, 1e-12) }
         let c = calls.allocate(record)
         stats.nodes[node].arrivals += 1

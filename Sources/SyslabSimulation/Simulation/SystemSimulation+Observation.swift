@@ -31,7 +31,8 @@ extension SystemSimulation {
             cacheBackend: [], activeScenarios: schedule.active(at: current.time - width / 2))
         for i in model.nodes.indices {
             let busy = (current.busyArea[i] - previous.busyArea[i]) / width
-            row.utilisation.append(stations[i].isUnlimited ? busy : busy / Double(stations[i].servers))
+            // NaN for an unlimited node: it has no capacity to use up ("n/a" in the CSV).
+            row.utilisation.append(stations[i].isUnlimited ? .nan : busy / Double(stations[i].servers))
             row.queue.append((current.queueArea[i] - previous.queueArea[i]) / width)
             row.arrivals.append(current.nodes[i].arrivals - previous.nodes[i].arrivals)
             if caches[i] != nil { row.cacheBackend.append(current.caches[i].backendQueries - previous.caches[i].backendQueries) }
@@ -93,6 +94,8 @@ extension SystemSimulation {
     mutating func endTrace(_ r: Int32, _ outcome: Outcome) {
         let request = requests[r]
         var spans = stats.traceBuffers[Int(r)]
+        // A request that never reached the entry node (a partition) left no span to keep.
+        guard !spans.isEmpty else { return }
         // Calls still running when the request ended (orphaned by a timeout) end here.
         for i in spans.indices where spans[i].end < 0 {
             spans[i].end = now

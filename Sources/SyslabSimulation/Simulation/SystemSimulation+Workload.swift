@@ -145,11 +145,17 @@ extension SystemSimulation {
         record.traced = record.headSampled || options.tailSampling
         let r = requests.allocate(record)
         let generation = requests.generation(r)
-        stats.requestsStarted += 1
+        stats.recordStart(intended: intended)
         stats.inFlightPeak = max(stats.inFlightPeak, requests.live)
         if record.traced { beginTrace(r) }
         events.schedule(after: workload.timeout, lane: Lanes.clientTimeout, .clientTimeout(r, generation))
         let deadline = model.deadlinePropagation ? now + workload.timeout : .infinity
+        if let failure = linkFailure(to: model.entry, edge: -1, callerTimeout: workload.timeout) {
+            // The client cannot reach the entry node.
+            requests[r].linkFailure = failure.outcome
+            if let after = failure.after { events.schedule(after: after, .requestLinkFailed(r, generation)) }
+            return
+        }
         let root = arrive(node: model.entry, role: .root, edge: -1, exchange: -1, exchangeToken: 0,
                           request: r, requestGeneration: generation, deadline: deadline, parentSpan: -1, attempt: 1)
         if requests.isCurrent(r, generation) {

@@ -23,6 +23,10 @@ public struct SystemSimulation {
         case vuStart(Int32)
         case vuTarget(Int32)
         case serviceDone(Int32, UInt32)
+        case begin(Int32, UInt32)
+        case linkFailed(Int32, UInt32)
+        case requestLinkFailed(Int32, UInt32)
+        case resume(Int32, UInt32)
         case retry(Int32, UInt32)
         case edgeTimeout(Int32, UInt32)
         case poolTimeout(Int32, UInt32)
@@ -74,8 +78,16 @@ public struct SystemSimulation {
 
     // MARK: scenarios
     let registry: ScenarioRegistry
+    /// Scenarios that act on the network between caller and callee (see
+    /// `linkScenarios`), decided when a call is sent, on their own registry.
+    let linkRegistry: ScenarioRegistry
+    /// Database scenarios enabled without a target: they act on data stores
+    /// only ("each matching database call"), so they live on their own registry.
+    let dataRegistry: ScenarioRegistry
     let registryClock: ManualClock
     var scenariosActive = 0
+    var linkScenariosActive = 0
+    var dataScenariosActive = 0
     let contexts: [RequestContext]
     let edgeContexts: [RequestContext]
     var effectCounts: [String: [String: Int]] = [:]
@@ -125,6 +137,8 @@ public struct SystemSimulation {
         let catalogue = source?.catalogue ?? BuiltinCatalogue.all
         self.registryClock = clock
         self.registry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0x5CE7_A210, scenarios: catalogue)
+        self.linkRegistry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0x11AC_0E55, scenarios: catalogue)
+        self.dataRegistry = ScenarioRegistry(clock: clock, seed: options.seed ^ 0xDA7A_5704, scenarios: catalogue)
         try schedule.validate(against: registry)
 
         let n = model.nodes.count, e = model.edges.count
@@ -226,6 +240,16 @@ public struct SystemSimulation {
         case .vuTarget(let count): setVUTarget(Int(count))
         case .serviceDone(let call, let generation):
             if calls.isCurrent(call, generation) { serviceDone(call) }
+        case .linkFailed(let x, let token):
+            if exchanges[x].token == token, exchanges[x].state == .inFlight {
+                attemptFinished(x, exchanges[x].linkFailure ?? Outcome(.timeout), lookupMissed: false)
+            }
+        case .requestLinkFailed(let r, let generation):
+            if requests.isCurrent(r, generation) { finishRequest(r, requests[r].linkFailure ?? Outcome(.timeout)) }
+        case .begin(let call, let generation):
+            if calls.isCurrent(call, generation) { beginService(call) }
+        case .resume(let call, let generation):
+            if calls.isCurrent(call, generation) { resourceWaitEnded(call) }
         case .retry(let x, let token):
             if exchanges[x].token == token, exchanges[x].state == .backingOff { beginAttempt(x) }
         case .edgeTimeout(let x, let token):
@@ -257,12 +281,12 @@ public struct SystemSimulation {
         if index >= 0 {
             let entry = schedule.entries[index]
             // Validated at init; a failure here would be a bug in the schedule check.
-            do { try registry.enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
+            do { try registry(for: entry).enable(entry.name, parameters: entry.parameters, ttl: 0) } catch {
                 stats.warnings.append("could not enable '\(ErrorText.quoted(entry.name))' at \(DurationText.format(now)): \(error)")
             }
         } else {
             let entry = schedule.entries[-index - 1]
-            try? registry.disable(entry.name)
+            try? registry(for: entry).disable(entry.name)
             // Capacity effects last while a scenario emits them; scenarios still
             // enabled set them again on their next call.
             for node in model.nodes.indices where capacityFactors[node] != 1 {
@@ -270,13 +294,43 @@ public struct SystemSimulation {
             }
         }
         scenariosActive = registry.activeScenarios(now: now).count
+        linkScenariosActive = linkRegistry.activeScenarios(now: now).count
+        dataScenariosActive = dataRegistry.activeScenarios(now: now).count
         if stats.isPhaseBoundary(now) { stats.closePhase(snapshot()) }
     }
 
-    /// The effects enabled scenarios choose for a call arriving at `node` (through `edge`).
+    /// Scenarios whose failure lies in the network, before the callee: a
+    /// partitioned call never reaches it, so the callee's load drops.
+    static let linkScenarios: Set<String> = ["network-partition"]
+
+    /// The private registry a scheduled scenario runs on.
+    func registry(for entry: ScheduledScenario) -> ScenarioRegistry {
+        if Self.linkScenarios.contains(entry.name) { return linkRegistry }
+        if registry.scenario(named: entry.name)?.category == "database", entry.parameters?["target"] == nil { return dataRegistry }
+        return registry
+    }
+
+    /// The effects link scenarios choose for a call sent to `node` (through `edge`).
+    mutating func linkEffects(node: Int, edge: Int) -> EffectSummary {
+        guard linkScenariosActive > 0 else { return EffectSummary() }
+        return decide(linkRegistry, node: node, edge: edge)
+    }
+
+    /// The effects enabled scenarios choose for a call at `node` (through `edge`).
     mutating func effects(node: Int, edge: Int) -> EffectSummary {
         var summary = EffectSummary()
-        guard scenariosActive > 0 else { return summary }
+        if scenariosActive > 0 { decide(registry, node: node, edge: edge, into: &summary) }
+        if dataScenariosActive > 0, model.nodes[node].storesData { decide(dataRegistry, node: node, edge: edge, into: &summary) }
+        return summary
+    }
+
+    mutating func decide(_ registry: ScenarioRegistry, node: Int, edge: Int) -> EffectSummary {
+        var summary = EffectSummary()
+        decide(registry, node: node, edge: edge, into: &summary)
+        return summary
+    }
+
+    mutating func decide(_ registry: ScenarioRegistry, node: Int, edge: Int, into summary: inout EffectSummary) {
         let context = edge >= 0 ? edgeContexts[edge] : contexts[node]
         var counts = effectCounts
         effectCounts = [:]
@@ -289,6 +343,5 @@ public struct SystemSimulation {
             if stats.warnings.count < 20 { stats.warnings.append("scenario decision failed at \(model.nodes[node].id): \(error)") }
         }
         effectCounts = counts
-        return summary
     }
 }

@@ -55,7 +55,7 @@ def test_queue_blocking_with_capacity():
 def test_loadtest_report_in_every_form():
     with simulation.loadtest(TEST) as report:
         data = report.json()
-        assert data["format"] == "syslab.loadtest" and data["version"] == 1
+        assert data["format"] == "syslab.loadtest" and data["version"] == 2
         assert [p["name"] for p in data["phases"]] == ["before", "during fixed-latency", "after"]
         before, during = data["phases"][0], data["phases"][1]
         pool_before = before["edges"][0]["pool"]["mean_wait"]
