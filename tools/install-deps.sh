@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# lua5.4: the stock interpreter loading syslab.so; prometheus: promtool for the metrics checks.
-packages=(liblua5.4-dev lua5.4 pkg-config prometheus)
+# lua5.4: the stock interpreter loading syslab.so; prometheus: promtool for the metrics checks;
+# curl: the docs/serve.md example that make test-serve runs.
+packages=(liblua5.4-dev lua5.4 pkg-config prometheus curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
