@@ -19,13 +19,6 @@ func openRegistry(_ options: StoreOptions, changing: Bool) throws -> (any Worksp
     }
 }
 
-func status(of registry: ScenarioRegistry, in directory: any WorkspaceDirectory, workspace: String) -> JSONValue {
-    var status = registry.statusJSON().objectValue ?? [:]
-    status["workspace"] = .string(workspace)
-    if let store = directory.storeStatus(for: workspace) { status["store"] = store }
-    return .object(status)
-}
-
 struct ScenariosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenarios", abstract: "List the scenarios a workspace can enable.")
@@ -51,7 +44,7 @@ struct StatusCommand: AsyncParsableCommand {
         try await reportingErrors {
             let (directory, registry) = try openRegistry(store, changing: true)
             defer { directory.close() }
-            emit(status(of: registry, in: directory, workspace: store.workspace), json: store.json, text: Readable.status)
+            emit(WorkspaceStatus.json(of: registry, workspace: store.workspace), json: store.json, text: Readable.status)
         }
     }
 }
@@ -82,7 +75,7 @@ struct EnableCommand: AsyncParsableCommand {
             let (directory, registry) = try openRegistry(store, changing: true)
             defer { directory.close() }
             try registry.enable(name, parameters: parameters.isEmpty ? nil : .object(parameters), ttl: seconds)
-            emit(status(of: registry, in: directory, workspace: store.workspace), json: store.json, text: Readable.status)
+            emit(WorkspaceStatus.json(of: registry, workspace: store.workspace), json: store.json, text: Readable.status)
         }
     }
 }
@@ -101,7 +94,7 @@ struct DisableCommand: AsyncParsableCommand {
             let (directory, registry) = try openRegistry(store, changing: true)
             defer { directory.close() }
             try registry.disable(name)
-            emit(status(of: registry, in: directory, workspace: store.workspace), json: store.json, text: Readable.status)
+            emit(WorkspaceStatus.json(of: registry, workspace: store.workspace), json: store.json, text: Readable.status)
         }
     }
 }
@@ -116,8 +109,8 @@ struct ResetCommand: AsyncParsableCommand {
         try await reportingErrors {
             let (directory, registry) = try openRegistry(store, changing: true)
             defer { directory.close() }
-            registry.reset()
-            emit(status(of: registry, in: directory, workspace: store.workspace), json: store.json, text: Readable.status)
+            try registry.reset()
+            emit(WorkspaceStatus.json(of: registry, workspace: store.workspace), json: store.json, text: Readable.status)
         }
     }
 }

@@ -64,7 +64,7 @@ struct ControlAPITests {
             ("POST", "/api/sim/enable", nil, String(repeating: "[", count: 10_000), 400, "malformed JSON"),
             ("POST", "/api/sim/disable", nil, #"{"name": "nope"}"#, 404, "not found"),
             ("GET", "/api/workspaces/{workspace}/sim/status", "missing", "", 404, "not found"),
-            ("POST", "/api/workspaces", nil, #"{"name": "Bad Name"}"#, 400, "invalid argument"),
+            ("POST", "/api/workspaces", nil, #"{"name": "bad name"}"#, 400, "invalid argument"),
             ("POST", "/api/workspaces", nil, #"{"name": "default"}"#, 409, "already exists"),
             ("DELETE", "/api/workspaces/{workspace}", "default", "", 400, "invalid argument"),
         ]

@@ -6,6 +6,8 @@
   admin token: no server error, and every response's status code, content
   type and body conform to the document.
 """
+import http.client
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from conftest import ROOT, Server, run_syslab, token
 
 SPEC = ROOT / "openapi" / "syslab-serve.yaml"
 METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
-MAX_EXAMPLES = int(os.environ.get("SERVE_FUZZ_EXAMPLES", "50"))
+MAX_EXAMPLES = int(os.environ.get("SERVE_FUZZ_EXAMPLES", "100"))
 
 
 def documented_routes():
@@ -56,5 +58,12 @@ def test_schemathesis_fuzz(tmp_path):
         print(done.stdout[-4000:])
         assert done.returncode == 0, done.stdout[-8000:] + done.stderr[-2000:]
         assert server.process.poll() is None, "syslab serve died during the fuzz run"
+        # The token let the fuzzer past authentication: it created workspaces.
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+        conn.request("GET", "/api/workspaces", headers={"Authorization": f"Bearer {admin}"})
+        workspaces = json.loads(conn.getresponse().read())["workspaces"]
+        conn.close()
+        print(f"workspaces after the fuzz run: {len(workspaces)}")
+        assert len(workspaces) > 1
     finally:
         server.stop()

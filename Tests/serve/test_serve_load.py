@@ -30,8 +30,10 @@ def worker(server, bearer, requests, failures, counts, index):
             elif path == "/metrics":
                 if b"simulator_scenarios_enabled" not in payload:
                     failures.append((method, path, "metrics text without simulator_scenarios_enabled"))
-            elif "enabled" not in json.loads(payload):
-                failures.append((method, path, "no 'enabled' in the answer"))
+            else:
+                expected = "scenarios" if path.endswith("/scenarios") else "enabled"
+                if expected not in json.loads(payload):
+                    failures.append((method, path, f"no '{expected}' in the answer"))
             if response.getheader("Connection", "").lower() == "close":
                 failures.append((method, path, "server closed the keep-alive connection"))
                 conn.close()

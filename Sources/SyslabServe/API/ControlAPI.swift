@@ -118,11 +118,7 @@ public final class ControlAPI: Sendable {
 
     /// The workspace's status: `{"workspace", "now", "enabled": [...], "store"?}`.
     public func status(_ workspace: String) throws -> JSONValue {
-        let registry = try directory.registry(for: workspace)
-        var status = registry.statusJSON().objectValue ?? [:]
-        status["workspace"] = .string(workspace)
-        if let store = directory.storeStatus(for: workspace) { status["store"] = store }
-        return .object(status)
+        try WorkspaceStatus.json(of: directory.registry(for: workspace), workspace: workspace)
     }
 
     // MARK: request bodies

@@ -43,8 +43,6 @@ public final class InMemoryWorkspaceDirectory: WorkspaceDirectory, @unchecked Se
         }
     }
 
-    public func storeStatus(for workspace: String) -> JSONValue? { nil }
-
     public func metricsText() -> String {
         let all = lock.withLock { registries.sorted { $0.key < $1.key } }
         return PrometheusMerge.merge(all.map { (workspace: $0.key, text: $0.value.metricsText()) })

@@ -21,9 +21,6 @@ public protocol WorkspaceDirectory: AnyObject, Sendable {
     /// Enable, disable and reset on it change the workspace's enabled set.
     func registry(for workspace: String) throws -> ScenarioRegistry
 
-    /// The workspace's store state for status (`store` field), nil in memory.
-    func storeStatus(for workspace: String) -> JSONValue?
-
     /// The Prometheus text of every workspace, each sample labelled `workspace`.
     func metricsText() throws -> String
 
@@ -32,23 +29,19 @@ public protocol WorkspaceDirectory: AnyObject, Sendable {
 }
 
 /// Workspace names: what a URL path segment, a Redis key part and a
-/// Prometheus label value all carry without escaping.
+/// Prometheus label value all carry without escaping (the Redis store's rule).
 public enum WorkspaceName {
     public static let `default` = "default"
     public static let maxLength = 64
 
     public static func validate(_ name: String) throws {
-        let bytes = Array(name.utf8)
-        guard !bytes.isEmpty, bytes.count <= maxLength else {
-            throw SyslabError.invalidArgument(
-                "workspace name must be 1 to \(maxLength) characters, got \(bytes.count)")
+        let allowed = name.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
         }
-        let allowed = { (b: UInt8) in
-            (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
-        }
-        guard bytes.allSatisfy(allowed), bytes[0] != UInt8(ascii: "-"), bytes[0] != UInt8(ascii: "_") else {
+        guard allowed, (1...maxLength).contains(name.utf8.count) else {
             throw SyslabError.invalidArgument(
-                "workspace name '\(ErrorText.quoted(name))' must be lowercase letters, digits, '-' and '_', starting with a letter or digit")
+                "workspace name '\(ErrorText.quoted(name))' must be 1 to \(maxLength) characters from A-Z, a-z, 0-9, '_', '.', '-'")
         }
     }
 }
