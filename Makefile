@@ -138,7 +138,8 @@ test-install: build
 	  $(CC) -std=c11 -Wall -Wextra -Werror bindings/c/example.c $$(pkg-config --cflags --libs syslab) -o .build/install-test/example && \
 	  .build/install-test/example | grep -q "effects for GET /api/orders" && \
 	  LUA_CPATH=".build/install-test/lib/lua/5.4/?.so" lua5.4 -e 'assert(require("syslab").registry())' && \
-	  echo "make install: pkg-config build, ldd and the Lua module link: ok"
+	  .build/install-test/bin/syslab serve --print-routes | grep -q '^GET /healthz$$' && \
+	  echo "make install: pkg-config build, ldd, the Lua module link and the syslab command: ok"
 
 # The Python wheel: dist/syslab-<version>-py3-none-<platform>.whl, with libsyslab.so and
 # the liblua it links inside (staged under .build/wheel). test-wheel installs it into a

@@ -28,7 +28,7 @@ struct AuthTests {
     @Test func invalidTokensAreRefused() async throws {
         let authority = try await TokenAuthority(secret: Self.secret)
         let expired = try await token(.admin, ["*"], expiresIn: -5)
-        let otherSecret = try await token(.admin, ["*"], secret: "another-secret-of-enough-length")
+        let otherSecret = try await token(.admin, ["*"], secret: "another-secret-of-32-bytes-or-more")
         let payload = Self.base64url(#"{"role":"admin","workspaces":["*"],"exp":4102444800}"#)
         let unsigned = Self.base64url(#"{"alg":"none","typ":"JWT"}"#) + "." + payload + "."
         // Signed correctly, but without the required exp claim.

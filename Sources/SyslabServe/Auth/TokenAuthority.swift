@@ -7,8 +7,8 @@ import SyslabCore
 /// them), a bad signature, a missing or past `exp` or a missing claim is an
 /// invalid token.
 public final class TokenAuthority: Sendable {
-    /// Below this a secret is too easy to guess for HS256.
-    public static let minimumSecretBytes = 16
+    /// HS256 wants a key at least as long as its 32-byte output (RFC 7518 3.2).
+    public static let minimumSecretBytes = 32
     private let keys: JWTKeyCollection
 
     public init(secret: String) async throws {
