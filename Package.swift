@@ -5,15 +5,16 @@
 //   SyslabCore        pure Swift: scenarios, registry, effects, metrics, random, clocks
 //   SyslabTracing     components, topologies, templates, traces, exporters, views, analysis
 //   SyslabSimulation  discrete-event engine, component models, workloads, results
+//   SyslabStore       the Redis store for a registry's enabled set, workspaces, fleet metrics (hiredis)
 //   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
 //   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
-//   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
-//                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
-//                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
 //   SyslabServe       the control API of `syslab serve`: workspaces, JWT roles, request
 //                     handling (JSON in, JSON out) and its Hummingbird adapter
 //   SyslabCommand     the `syslab` command (swift-argument-parser), product `syslab-command`;
 //                     the Makefile installs it as `syslab`. Neither is linked into libsyslab.so.
+//   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
+//                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
+//                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
 import PackageDescription
 
 let package = Package(
@@ -39,6 +40,11 @@ let package = Package(
             name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]),
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // hiredis' pkg-config adds -D_FILE_OFFSET_BITS=64, which SwiftPM drops with a
+        // warning; on 64-bit Linux off_t is 64 bits either way.
+        .systemLibrary(
+            name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
         .target(name: "SyslabCore"),
         .target(name: "SyslabTracing", dependencies: ["SyslabCore"]),
         .target(
@@ -49,14 +55,17 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
+        .target(name: "SyslabStore", dependencies: ["SyslabCore", "CHiredis"]),
         .target(
             name: "SyslabLua",
-            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "CLuaShim"]),
-        .target(name: "SyslabCABI", dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabLua"]),
+            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "CLuaShim"]),
+        .target(
+            name: "SyslabCABI",
+            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "SyslabLua"]),
         .target(
             name: "SyslabServe",
             dependencies: [
-                "SyslabCore",
+                "SyslabCore", "SyslabStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,6 +84,7 @@ let package = Package(
         .testTarget(name: "SyslabCoreTests", dependencies: ["SyslabCore"]),
         .testTarget(name: "SyslabTracingTests", dependencies: ["SyslabTracing"]),
         .testTarget(name: "SyslabSimulationTests", dependencies: ["SyslabSimulation"]),
+        .testTarget(name: "SyslabStoreTests", dependencies: ["SyslabStore", "SyslabCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

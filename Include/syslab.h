@@ -105,13 +105,25 @@ int syslab_registry_new(syslab_registry **out);
  *   "seed": non-negative integer seeding per-request random draws (default fixed)
  *   "manual_clock": true (or a start time in Unix seconds) for a clock that only
  *                   moves through syslab_registry_advance_clock — for tests.
- * Errors: SYSLAB_EINVAL (out NULL, unknown option), SYSLAB_EJSON, SYSLAB_EUTF8,
- * SYSLAB_ERANGE, SYSLAB_ETYPE. Thread-safe.
+ * and, to share the enabled set through Redis (docs/fleet.md):
+ *   "store": "redis://[[user]:password@]host[:port][/db]"
+ *   "workspace": name, [A-Za-z0-9_.-]{1,64} (default "default")
+ *   "on_store_down": "fail" (default: SYSLAB_EIO naming the URL) or "start_empty"
+ *                    (open anyway, empty, and keep reconnecting)
+ *   "resync_seconds": 0.05 to 3600 (default 1), "instance": name in fleet metrics,
+ *   "joins_fleet": false to publish no fleet metrics (default true).
+ * With a store, enable/disable/reset return SYSLAB_EIO ("store unavailable:
+ * ...") while Redis is out of reach, and are never applied then; decisions
+ * never wait on Redis. syslab_registry_free closes the store.
+ * Errors: SYSLAB_EINVAL (out NULL, unknown option, bad URL or workspace name),
+ * SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ERANGE, SYSLAB_ETYPE, SYSLAB_EIO (store
+ * unreachable). Thread-safe.
  */
 int syslab_registry_new_with_options(syslab_registry **out, const char *options_json);
 
-/* Releases a registry and closes any Lua states loaded into it. NULL-safe.
- * Must not race with other calls on the same handle. */
+/* Releases a registry and closes any Lua states loaded into it, and its store
+ * connection (if any). NULL-safe. Must not race with other calls on the same
+ * handle. */
 void syslab_registry_free(syslab_registry *r);
 
 /*
@@ -131,21 +143,25 @@ int syslab_registry_catalogue_json(syslab_registry *r, char **out_json);
  * Errors: SYSLAB_EINVAL (NULL r/name, unknown parameter), SYSLAB_ENOTFOUND
  * (unknown scenario), SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ERANGE (value outside
  * its limits; the message names the parameter and the allowed range),
- * SYSLAB_ETYPE (wrong JSON type). Thread-safe.
+ * SYSLAB_ETYPE (wrong JSON type), SYSLAB_EIO (store unavailable). Thread-safe.
  */
 int syslab_registry_enable(syslab_registry *r, const char *name, const char *params_json, double ttl_seconds);
 
 /* Disables scenario `name` (not an error if it was not enabled).
- * Errors: SYSLAB_EINVAL (NULL), SYSLAB_EUTF8, SYSLAB_ENOTFOUND (unknown name). Thread-safe. */
+ * Errors: SYSLAB_EINVAL (NULL), SYSLAB_EUTF8, SYSLAB_ENOTFOUND (unknown name),
+ * SYSLAB_EIO (store unavailable). Thread-safe. */
 int syslab_registry_disable(syslab_registry *r, const char *name);
 
-/* Disables every scenario. r NULL: SYSLAB_EINVAL. Thread-safe. */
+/* Disables every scenario. Errors: SYSLAB_EINVAL (r NULL), SYSLAB_EIO (store
+ * unavailable). Thread-safe. */
 int syslab_registry_reset(syslab_registry *r);
 
 /*
  * The enabled, unexpired scenarios as JSON: {"now": t, "enabled": [{name,
  * category, params, target, enabled_at, expires_at (null = never),
- * remaining_seconds, origin}]}. Times are Unix seconds. *out_json is owned.
+ * remaining_seconds, origin}]}, plus, with a store, "store": {kind, url
+ * (password as ***), workspace, instance, connected, last_sync_at, unapplied:
+ * [{name, reason}]}. Times are Unix seconds. *out_json is owned.
  * NULL r/out_json: SYSLAB_EINVAL. Thread-safe.
  */
 int syslab_registry_status_json(syslab_registry *r, char **out_json);

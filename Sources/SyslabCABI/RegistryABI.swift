@@ -56,39 +56,16 @@ public func syslab_registry_new(_ out: UnsafeMutablePointer<OpaquePointer?>?) ->
     syslab_registry_new_with_options(out, nil)
 }
 
-/// Options JSON: {"seed": integer, "manual_clock": true | start_seconds}.
+/// Options JSON: {"seed": integer, "manual_clock": true | start_seconds} and the
+/// store keys ("store": "redis://...", "workspace", "on_store_down",
+/// "resync_seconds", "instance", "joins_fleet"; docs/fleet.md).
 @_cdecl("syslab_registry_new_with_options")
 public func syslab_registry_new_with_options(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ options: UnsafePointer<CChar>?) -> Int32 {
     ABI.call {
         try ABI.requireOutput(out)
         out!.pointee = nil
-        var seed: UInt64 = 0x5EED
-        var clock: ManualClock? = nil
-        if let json = try ABI.optionalJSON(options, "options", limit: .request) {
-            guard case .object(let o) = json else {
-                throw SyslabError.typeMismatch("options must be a JSON object, got \(json.typeName)")
-            }
-            for (key, value) in o {
-                switch key {
-                case "seed":
-                    guard let n = value.doubleValue, n >= 0, n == n.rounded(), n < 1.8e19 else {
-                        throw SyslabError.outOfRange("options.seed must be a non-negative integer")
-                    }
-                    seed = UInt64(n)
-                case "manual_clock":
-                    switch value {
-                    case .bool(true): clock = ManualClock()
-                    case .bool(false): clock = nil
-                    case .number(let start) where start.isFinite: clock = ManualClock(start: start)
-                    default: throw SyslabError.typeMismatch("options.manual_clock must be a boolean or a start time in seconds")
-                    }
-                default:
-                    throw SyslabError.invalidArgument("unknown option '\(key)' (expected seed, manual_clock)")
-                }
-            }
-        }
-        let registry = ScenarioRegistry(clock: clock ?? SystemClock(), seed: seed)
-        let box = RegistryBox(handle: LuaRegistry.Handle(registry: registry, manualClock: clock))
+        let handle = try LuaRegistry.Handle.open(options: try ABI.optionalJSON(options, "options", limit: .request))
+        let box = RegistryBox(handle: handle)
         out!.pointee = OpaquePointer(Unmanaged.passRetained(box).toOpaque())
     }
 }
@@ -98,6 +75,7 @@ public func syslab_registry_free(_ r: OpaquePointer?) {
     guard let r else { return }
     let box = Unmanaged<RegistryBox>.fromOpaque(UnsafeRawPointer(r))
     box.takeUnretainedValue().closeHosts()
+    box.takeUnretainedValue().handle.store?.close()
     box.release()
 }
 

@@ -1,5 +1,6 @@
 import CLuaShim
 import SyslabCore
+import SyslabStore
 
 /// `syslab.Registry`: a scenario registry as Lua userdata. The same Swift
 /// registry can be shared with C callers (see `SyslabCABI`), so scenarios
@@ -7,14 +8,51 @@ import SyslabCore
 public enum LuaRegistry {
     public static let metatable = "syslab.Registry"
 
-    /// What the userdata holds: the registry, plus the manual clock when the
-    /// script asked for one (so `registry:advance(dt)` can move time).
+    /// What the userdata holds: the registry, the manual clock when the
+    /// script asked for one (so `registry:advance(dt)` can move time), and
+    /// the Redis store its enabled set lives in, if any (closed with it).
     public final class Handle {
         public let registry: ScenarioRegistry
         public let manualClock: ManualClock?
-        public init(registry: ScenarioRegistry, manualClock: ManualClock? = nil) {
+        public let store: RedisStore?
+        public init(registry: ScenarioRegistry, manualClock: ManualClock? = nil, store: RedisStore? = nil) {
             self.registry = registry
             self.manualClock = manualClock
+            self.store = store
+        }
+        deinit { store?.close() }
+
+        /// A registry from an options object: `seed`, `manual_clock` and the
+        /// store keys (`StoreOptions.keys`); unknown keys are an error.
+        public static func open(options: JSONValue?) throws -> Handle {
+            var seed: UInt64 = 0x5EED
+            var clock: ManualClock? = nil
+            var storeOptions: StoreOptions? = nil
+            if let options, !options.isNull {
+                guard case .object(let o) = options else {
+                    throw SyslabError.typeMismatch("options must be a JSON object, got \(options.typeName)")
+                }
+                for key in o.keys where key != "seed" && key != "manual_clock" && !StoreOptions.keys.contains(key) {
+                    throw SyslabError.invalidArgument(
+                        "unknown option '\(ErrorText.quoted(key))' (expected seed, manual_clock, \(StoreOptions.keys.joined(separator: ", ")))")
+                }
+                if let value = o["seed"] {
+                    guard let n = value.doubleValue, n >= 0, n == n.rounded(), n < 1.8e19 else {
+                        throw SyslabError.outOfRange("options.seed must be a non-negative integer")
+                    }
+                    seed = UInt64(n)
+                }
+                switch o["manual_clock"] {
+                case .bool(true)?: clock = ManualClock()
+                case nil, .bool(false)?: break
+                case .number(let start)? where start.isFinite: clock = ManualClock(start: start)
+                default: throw SyslabError.typeMismatch("options.manual_clock must be a boolean or a start time in seconds")
+                }
+                storeOptions = try StoreOptions.from(options: o)
+            }
+            let registry = ScenarioRegistry(clock: clock ?? SystemClock(), seed: seed)
+            let store = try storeOptions.map { try RedisStore.attach(registry, options: $0) }
+            return Handle(registry: registry, manualClock: clock, store: store)
         }
     }
 
@@ -49,32 +87,27 @@ public enum LuaRegistry {
     }
 
     /// `syslab.registry([options])`: options `seed` (integer) and `manual_clock`
-    /// (true, or a start time in seconds) for deterministic tests.
+    /// (true, or a start time in seconds) for deterministic tests, and the
+    /// store keys (`store`, `workspace`, `on_store_down`, ...; docs/fleet.md).
+    /// A store that cannot be opened returns nil and a message.
     static let new: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
-            var seed: UInt64 = 0x5EED
-            var clock: ManualClock? = nil
+            var options: JSONValue? = nil
             if syslab_lua_isnoneornil(L, 1) == 0 {
                 try LuaSupport.checkTable(L, 1, "registry")
-                let options = try LuaSupport.json(L, at: 1, path: "options")
-                for key in options.objectValue?.keys ?? [:].keys where !["seed", "manual_clock"].contains(key) {
-                    throw LuaArgumentError("bad argument #1 to 'registry' (unknown option '\(key)'; expected seed, manual_clock)")
-                }
-                if let s = options["seed"] {
-                    guard let n = s.doubleValue, n >= 0, n == n.rounded(), n < 1.8e19 else {
-                        throw LuaArgumentError("bad argument #1 to 'registry' (seed must be a non-negative integer)")
-                    }
-                    seed = UInt64(n)
-                }
-                switch options["manual_clock"] {
-                case .bool(true)?: clock = ManualClock()
-                case .number(let start)?: clock = ManualClock(start: start)
-                case nil, .bool(false)?: break
-                default: throw LuaArgumentError("bad argument #1 to 'registry' (manual_clock must be true or a start time)")
-                }
+                options = try LuaSupport.json(L, at: 1, path: "options")
             }
-            let registry = ScenarioRegistry(clock: clock ?? SystemClock(), seed: seed)
-            push(L, Handle(registry: registry, manualClock: clock))
+            let handle: Handle
+            do {
+                handle = try Handle.open(options: options)
+            } catch SyslabError.io(let message) {
+                lua_pushnil(L)
+                LuaSupport.push(L, message)
+                return 2
+            } catch let error as SyslabError {
+                throw LuaArgumentError("bad argument #1 to 'registry' (\(error.message))")
+            }
+            push(L, handle)
             return 1
         }
     }

@@ -82,7 +82,7 @@ struct MetricsTests {
         #expect(text.contains("simulator_scenarios_enabled 1\n"), "expiry is reflected at scrape time")
         try registry.enable("fixed-latency")
         #expect(registry.metrics.value("simulator_scenarios_active_total", LabelValues("fixed-latency")) == 2)
-        registry.reset()
+        try registry.reset()
         #expect(registry.metrics.value("simulator_scenarios_enabled") == 0)
         #expect(registry.metricsText().contains("simulator_injections_total{scenario=\"fixed-latency\",effect=\"delay\"} 5\n"), "counters survive")
     }

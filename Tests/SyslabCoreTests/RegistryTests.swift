@@ -64,7 +64,7 @@ struct RegistryTests {
         try registry.disable("fixed-latency")  // idempotent for known names
         #expect(registry.activeScenarios().map(\.scenario.name) == ["error-burst"])
         #expect(throws: SyslabError.notFound("unknown scenario 'ghost'")) { try registry.disable("ghost") }
-        registry.reset()
+        try registry.reset()
         #expect(registry.activeScenarios().isEmpty)
     }
 

@@ -131,7 +131,7 @@ struct TraceGeneratorTests {
         #expect(cache.events.contains { $0.name == "syslab.scenario" })
         #expect(delayed.spans.first { $0.node == "api" }!.attribute("syslab.scenarios") == nil, "other components untouched")
 
-        registry.reset()
+        try registry.reset()
         try registry.enable("error-burst", parameters: ["probability": 1, "status_code": 503, "target": ["tags": ["cache"]]])
         let failed = try trace(Self.chain, registry: registry)
         #expect(failed.spans.first { $0.node == "cache" }!.isError)

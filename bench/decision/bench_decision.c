@@ -7,14 +7,18 @@
  *      machine's core count, every thread deciding on one shared registry:
  *      ns per decision (per thread), total decisions/s, and scaling
  *      efficiency = throughput(N) / (N x throughput(1)).
- * Usage: bench_decision [calls per row] (the thread table runs a quarter of
- * that per thread). Prints figures; asserts nothing. */
+ * Usage: bench_decision [calls per row] [--store redis://host:port/db] (the
+ * thread table runs a quarter of that per thread). With --store, each
+ * registry keeps its enabled set in Redis (workspaces bench-0, bench-1 and
+ * bench-10, reset first), so the figures show whether an attached store
+ * moves the hot path. Prints figures; asserts nothing. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslab.h>
 #include <time.h>
 #include <unistd.h>
@@ -144,10 +148,18 @@ static void thread_rows(const char *label, syslab_registry *r, long calls, int m
     }
 }
 
+static const char *store_url = NULL;
+
 static syslab_registry *registry_with(size_t active) {
     syslab_registry *r = NULL;
-    int status = syslab_registry_new_with_options(&r, "{\"seed\": 1}");
+    char options[512];
+    if (store_url)
+        snprintf(options, sizeof options, "{\"seed\": 1, \"store\": \"%s\", \"workspace\": \"bench-%zu\"}", store_url, active);
+    else
+        snprintf(options, sizeof options, "{\"seed\": 1}");
+    int status = syslab_registry_new_with_options(&r, options);
     if (status != SYSLAB_OK) fail("syslab_registry_new", status);
+    if (store_url && (status = syslab_registry_reset(r)) != SYSLAB_OK) fail("reset", status);
     for (size_t i = 0; i < active; i++) {
         status = syslab_registry_enable(r, ten[i][0], ten[i][1], 0);
         if (status != SYSLAB_OK) fail("enable", status);
@@ -156,7 +168,18 @@ static syslab_registry *registry_with(size_t active) {
 }
 
 int main(int argc, char **argv) {
-    long calls = argc > 1 ? atol(argv[1]) : 1000000;
+    long calls = 1000000;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
+            store_url = argv[++i];
+            if (strlen(store_url) > 400 || strpbrk(store_url, "\"\\")) {
+                fprintf(stderr, "bench_decision: --store URL must be under 400 bytes, without quotes or backslashes\n");
+                return 2;
+            }
+        } else {
+            calls = atol(argv[i]);
+        }
+    }
     if (calls < 1000) calls = 1000;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1) cores = 1;
@@ -164,7 +187,8 @@ int main(int argc, char **argv) {
     syslab_registry *registries[3] = {registry_with(0), registry_with(1), registry_with(10)};
     const char *labels[3] = {"0 active", "1 active", "10 active"};
 
-    printf("syslab_registry_decide, one thread, %ld calls per row, libsyslab %s\n", calls, syslab_version());
+    printf("syslab_registry_decide, one thread, %ld calls per row, libsyslab %s, enabled set %s%s\n", calls,
+           syslab_version(), store_url ? "in Redis at " : "in memory", store_url ? store_url : "");
     single_row("no-op call (syslab_version_number)", NULL, calls);
     single_row("decide, 0 active scenarios", registries[0], calls);
     single_row("decide, 1 active (fixed-latency)", registries[1], calls);

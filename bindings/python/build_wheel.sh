@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds dist/syslab-<version>-py3-none-<platform>.whl: the Python package with
 # libsyslab.so inside it and, bundled by auditwheel, the libraries it needs
-# beyond the manylinux base (liblua5.4), so `pip install` needs nothing else.
+# beyond the manylinux base (liblua5.4, libhiredis), so `pip install` needs nothing else.
 # Everything is staged under .build/wheel; the source tree is left untouched.
 #   bindings/python/build_wheel.sh [path/to/libsyslab.so]
 set -euo pipefail
@@ -19,7 +19,7 @@ install -m 755 "$library" "$work/src/syslab/libsyslab.so"
 strip --strip-unneeded "$work/src/syslab/libsyslab.so"  # debug symbols stay in the build tree
 
 "$python" -m pip wheel -q --no-deps --no-build-isolation -w "$work/plain" "$work/src"
-# auditwheel copies liblua into syslab.libs/, points libsyslab.so's RPATH at it,
+# auditwheel copies liblua and libhiredis into syslab.libs/, points libsyslab.so's RPATH at it,
 # and gives the wheel the manylinux tag its symbol versions allow.
 "$python" -m auditwheel repair -w "$work/repaired" "$work/plain"/*.whl >"$work/auditwheel.log" 2>&1 ||
     { cat "$work/auditwheel.log" >&2; exit 1; }

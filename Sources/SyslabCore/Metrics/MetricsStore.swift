@@ -7,8 +7,17 @@ public final class MetricsStore: @unchecked Sendable {
 
     private let lock = Lock()
     private var families: [String: MetricFamily] = [:]
+    /// Labels put on every series of the exposition, first (a registry
+    /// attached to a store carries its `workspace`); none by default.
+    private var constantLabels: [(name: String, value: String)] = []
 
     public init() {}
+
+    /// Sets the labels every series of the exposition carries. A family
+    /// that declares a label of the same name keeps its own.
+    public func setConstantLabels(_ labels: [(name: String, value: String)]) {
+        lock.withLock { constantLabels = labels }
+    }
 
     /// Declares a family. Declaring a name again (e.g. several latency
     /// scenarios sharing `http_injected_latency_seconds`) returns the existing
@@ -57,8 +66,9 @@ public final class MetricsStore: @unchecked Sendable {
     /// The Prometheus text exposition of every family that has at least one series.
     public func exposition() -> String {
         var out = ""
+        let constants = lock.withLock { constantLabels }
         for family in allFamilies {
-            PrometheusText.write(family, to: &out)
+            PrometheusText.write(family, constants: constants.filter { !family.spec.labels.contains($0.name) }, to: &out)
         }
         return out
     }

@@ -2,7 +2,7 @@
 /// `# HELP` and `# TYPE` lines, escaped label values, and for histograms
 /// cumulative `_bucket{le=...}` series ending in `+Inf`, then `_sum` and `_count`.
 public enum PrometheusText {
-    static func write(_ family: MetricFamily, to out: inout String) {
+    static func write(_ family: MetricFamily, constants: [(name: String, value: String)] = [], to out: inout String) {
         let series = family.allSeries
         guard !series.isEmpty else { return }
         let spec = family.spec
@@ -11,22 +11,24 @@ public enum PrometheusText {
         for s in series {
             switch spec.kind {
             case .counter, .gauge:
-                out += spec.name + labelText(spec.labels, s.labels) + " " + format(s.currentValue) + "\n"
+                out += spec.name + labelText(spec.labels, s.labels, constants: constants) + " " + format(s.currentValue) + "\n"
             case .histogram:
                 let h = s.histogram
                 for (i, cumulative) in h.cumulative.enumerated() {
                     let le = i < spec.buckets.count ? format(spec.buckets[i]) : "+Inf"
-                    out += spec.name + "_bucket" + labelText(spec.labels, s.labels, le: le) + " " + String(cumulative) + "\n"
+                    out += spec.name + "_bucket" + labelText(spec.labels, s.labels, le: le, constants: constants) + " " + String(cumulative) + "\n"
                 }
-                out += spec.name + "_sum" + labelText(spec.labels, s.labels) + " " + format(h.sum) + "\n"
-                out += spec.name + "_count" + labelText(spec.labels, s.labels) + " " + String(h.count) + "\n"
+                out += spec.name + "_sum" + labelText(spec.labels, s.labels, constants: constants) + " " + format(h.sum) + "\n"
+                out += spec.name + "_count" + labelText(spec.labels, s.labels, constants: constants) + " " + String(h.count) + "\n"
             }
         }
     }
 
-    static func labelText(_ names: [String], _ values: LabelValues, le: String? = nil) -> String {
-        if names.isEmpty && le == nil { return "" }
-        var parts: [String] = []
+    static func labelText(
+        _ names: [String], _ values: LabelValues, le: String? = nil, constants: [(name: String, value: String)] = []
+    ) -> String {
+        if names.isEmpty && le == nil && constants.isEmpty { return "" }
+        var parts: [String] = constants.map { "\($0.name)=\"\(escapeLabelValue($0.value))\"" }
         for (i, name) in names.enumerated() { parts.append("\(name)=\"\(escapeLabelValue(values[i]))\"") }
         if let le { parts.append("le=\"\(le)\"") }
         return "{" + parts.joined(separator: ",") + "}"

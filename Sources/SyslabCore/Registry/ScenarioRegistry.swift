@@ -45,6 +45,11 @@ public final class ScenarioRegistry: @unchecked Sendable {
     private var cNames: [String: UnsafeMutablePointer<CChar>] = [:]
     private let enabledGauge: MetricSeries
     private let activations: MetricFamily
+    /// Where the enabled set lives when it is shared (`attach(store:)`);
+    /// nil keeps it in memory. Decisions never read it.
+    private var store: EnabledSetStore?
+    /// The store revision behind each activation, while a store is attached.
+    private var revisions: [String: String] = [:]
 
     /// `scenarios` must be valid definitions (the built-ins are checked by the
     /// test suite); untrusted ones go through `register(_:)`, which throws.
@@ -75,7 +80,84 @@ public final class ScenarioRegistry: @unchecked Sendable {
     }
 
     deinit {
+        store?.close()
         for pointer in cNames.values { pointer.deallocate() }
+    }
+
+    // MARK: store
+
+    /// Routes enable, disable and reset through `store` from now on; the
+    /// store brings the set it holds with `applyStoredSet`.
+    public func attach(store: EnabledSetStore) {
+        lock.withLock {
+            self.store = store
+            revisions = [:]
+        }
+    }
+
+    /// Keeps the enabled set in memory again (the current set stays).
+    public func detachStore() {
+        lock.withLock {
+            store = nil
+            revisions = [:]
+        }
+    }
+
+    public var attachedStore: EnabledSetStore? { lock.withLock { store } }
+
+    /// Makes the enabled set equal to `stored`, the store's whole set. Only
+    /// the difference is applied: an activation whose revision is unchanged
+    /// keeps its state and enabled time. Local expiry is now plus the
+    /// remaining time the store reports, so TTLs keep expiring while the
+    /// store is out of reach. Returns the records that could not be applied
+    /// (a scenario this process does not define, parameters it rejects),
+    /// after `unreadable` (records the store could not even decode).
+    @discardableResult
+    public func applyStoredSet(_ stored: [StoredActivation], unreadable: [UnappliedActivation] = []) -> [UnappliedActivation] {
+        let now = clock.now()
+        return lock.withLock {
+            var unapplied = unreadable
+            var current: [String: ActiveScenario] = [:]
+            for entry in active.entries { current[entry.scenario.name] = entry }
+            var next: [ActiveScenario] = []
+            var added: [ActiveScenario] = []
+            for record in stored {
+                if let entry = current[record.name], revisions[record.name] == record.revision {
+                    next.append(entry)
+                    continue
+                }
+                revisions[record.name] = nil
+                do {
+                    guard let scenario = scenarios[record.name] else {
+                        throw SyslabError.notFound("scenario '\(ErrorText.quoted(record.name))' is not defined in this process")
+                    }
+                    let (values, targeting) = try scenario.validate(parameters: record.parameterObject)
+                    let entry = try ActiveScenario(
+                        scenario: scenario, parameters: values, targeting: targeting,
+                        enabledAt: now - max(0, record.elapsedSeconds),
+                        expiresAt: record.remainingSeconds.map { now + max(0, $0) }, state: ActivationState(),
+                        instruments: try instrumentsFor(scenario))
+                    next.append(entry)
+                    added.append(entry)
+                    revisions[record.name] = record.revision
+                } catch {
+                    unapplied.append(UnappliedActivation(name: record.name, reason: "\(error)"))
+                }
+            }
+            let kept = Set(next.map { ObjectIdentifier($0) })
+            let dropped = active.entries.filter { !kept.contains(ObjectIdentifier($0)) }
+            guard !added.isEmpty || !dropped.isEmpty else { return unapplied }
+            for entry in dropped {
+                entry.state.retire()
+                entry.instruments.deactivated()
+            }
+            for entry in added {
+                entry.instruments.activated()
+                activations.series(LabelValues(entry.scenario.name)).add(1)
+            }
+            publish(next)
+            return unapplied
+        }
     }
 
     // MARK: catalogue
@@ -122,29 +204,65 @@ public final class ScenarioRegistry: @unchecked Sendable {
         guard let scenario = scenario(named: name) else { throw unknown(name) }
         let (values, targeting) = try scenario.validate(parameters: parameters)
         let now = clock.now()
-        try lock.withLock {
-            // The definition may have been replaced since it was read above.
+        let expiresAt = ttl > 0 && ttl.isFinite ? now + ttl : nil
+        // Caller holds the lock. The definition may have been replaced since it was read above.
+        func activation() throws -> ActiveScenario {
             guard let current = scenarios[name] else { throw unknown(name) }
-            let entry = try ActiveScenario(
+            return try ActiveScenario(
                 scenario: current, parameters: values, targeting: targeting, enabledAt: now,
-                expiresAt: ttl > 0 && ttl.isFinite ? now + ttl : nil, state: ActivationState(),
-                instruments: try instrumentsFor(current))
-            let kept = retire { $0.scenario.name == name }
-            entry.instruments.activated()
-            activations.series(LabelValues(name)).add(1)
-            publish(kept + [entry])
+                expiresAt: expiresAt, state: ActivationState(), instruments: try instrumentsFor(current))
+        }
+        guard let store = attachedStore else {
+            try lock.withLock { install(try activation(), revision: nil) }
+            return
+        }
+        // Built before the store write, so nothing after the write can fail.
+        let entry = try lock.withLock { try activation() }
+        var stored = parameters?.objectValue ?? [:]
+        let target = stored.removeValue(forKey: "target") ?? .null
+        try store.commit(.enable(name: name, parameters: .object(stored), target: target, ttl: expiresAt == nil ? 0 : ttl)) { revision in
+            lock.withLock { install(entry, revision: revision) }
         }
     }
 
     /// Disables `name`. Disabling a known scenario that is not enabled is not an error.
     public func disable(_ name: String) throws {
         guard scenario(named: name) != nil else { throw unknown(name) }
-        lock.withLock { removeActive { $0.scenario.name == name } }
+        guard let store = attachedStore else {
+            lock.withLock { removeActive { $0.scenario.name == name } }
+            return
+        }
+        try store.commit(.disable(name: name)) { _ in
+            lock.withLock {
+                revisions[name] = nil
+                removeActive { $0.scenario.name == name }
+            }
+        }
     }
 
-    /// Disables every scenario.
-    public func reset() {
-        lock.withLock { removeActive { _ in true } }
+    /// Disables every scenario. Throws only when a store is attached and
+    /// cannot acknowledge the change.
+    public func reset() throws {
+        guard let store = attachedStore else {
+            lock.withLock { removeActive { _ in true } }
+            return
+        }
+        try store.commit(.reset) { _ in
+            lock.withLock {
+                revisions = [:]
+                removeActive { _ in true }
+            }
+        }
+    }
+
+    /// Publishes `entry` in place of any activation of the same scenario. Caller holds the lock.
+    private func install(_ entry: ActiveScenario, revision: String?) {
+        let name = entry.scenario.name
+        let kept = retire { $0.scenario.name == name }
+        entry.instruments.activated()
+        activations.series(LabelValues(name)).add(1)
+        revisions[name] = revision
+        publish(kept + [entry])
     }
 
     // MARK: status
@@ -161,7 +279,9 @@ public final class ScenarioRegistry: @unchecked Sendable {
     public func statusJSON() -> JSONValue {
         let now = clock.now()
         let entries = activeScenarios(now: now)
-        return .object(["now": .number(now), "enabled": .array(entries.map { $0.json(now: now) })])
+        var status: [String: JSONValue] = ["now": .number(now), "enabled": .array(entries.map { $0.json(now: now) })]
+        if let store = attachedStore { status["store"] = store.statusJSON }
+        return .object(status)
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every metric, after

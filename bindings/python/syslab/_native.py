@@ -82,6 +82,9 @@ class OwnedHandle:
 
     _free: Any = None
     _what = "handle"
+    # Also set on the class, so an object whose __init__ failed before
+    # storing a handle is collected quietly.
+    _handle: Optional[int] = None
 
     def __init__(self, handle: Optional[int]):
         self._handle: Optional[int] = handle

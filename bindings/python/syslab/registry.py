@@ -28,17 +28,31 @@ class Registry(OwnedHandle):
 
     `seed` makes per-request draws reproducible; `manual_clock=True` (or a start
     time in Unix seconds) gives a clock moved only by `advance_clock` (tests).
+
+    `store="redis://host:port/db"` keeps the enabled set in Redis, shared by
+    every registry of the same `workspace` (default "default"); `on_store_down`
+    is "fail" (SyslabError when Redis is unreachable) or "start_empty".
+    `resync_seconds`, `instance` and `joins_fleet` tune it (docs/fleet.md).
+    `status()["store"]` says whether it is connected.
     """
 
     _free = staticmethod(_free)
     _what = "registry"
 
-    def __init__(self, seed: Optional[int] = None, manual_clock: Any = None):
+    def __init__(self, seed: Optional[int] = None, manual_clock: Any = None, *,
+                 store: Optional[str] = None, workspace: Optional[str] = None,
+                 on_store_down: Optional[str] = None, resync_seconds: Optional[float] = None,
+                 instance: Optional[str] = None, joins_fleet: Optional[bool] = None):
         options = {}
         if seed is not None:
             options["seed"] = seed
         if manual_clock is not None:
             options["manual_clock"] = manual_clock
+        for key, value in (("store", store), ("workspace", workspace), ("on_store_down", on_store_down),
+                           ("resync_seconds", resync_seconds), ("instance", instance),
+                           ("joins_fleet", joins_fleet)):
+            if value is not None:
+                options[key] = value
         handle = _handle()
         check(_new(ctypes.byref(handle), to_json(options) if options else None))
         super().__init__(handle.value)
