@@ -93,21 +93,26 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def redis_url(tmp_path):
+def start_redis(directory):
+    """A redis-server on a free loopback port, data in `directory`: (url, process)."""
     server = shutil.which("redis-server")
     assert server, "redis-server is missing (tools/install-deps.sh installs it)"
     port = free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
                                 "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return f"redis://127.0.0.1:{port}/0", process
         except OSError:
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    url, process = start_redis(tmp_path)
+    yield url
     process.terminate()
     process.wait(timeout=10)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import Server, free_port, run_syslab, token
+from conftest import Server, free_port, run_syslab, start_redis, token
 
 
 def get(server, path, bearer):
@@ -88,3 +88,40 @@ def test_store_down_is_a_clear_error():
     assert done.returncode == 1 and "I/O error" in done.stderr
     done = run_syslab("serve", "--listen", "127.0.0.1:0", "--redis", dead, timeout=30)
     assert done.returncode == 1 and "I/O error" in done.stderr
+
+
+def test_redis_killed_under_a_running_server(tmp_path):
+    url, redis = start_redis(tmp_path)
+    server = Server("--redis", url)
+    try:
+        operator = token("operator", "*")
+        def post(path, body):
+            conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+            conn.request("POST", path, body=json.dumps(body), headers={"Authorization": f"Bearer {operator}"})
+            response = conn.getresponse()
+            answer = json.loads(response.read())
+            conn.close()
+            return response.status, answer
+        assert post("/api/sim/enable", {"name": "fixed-latency"})[0] == 200
+        redis.kill()
+        redis.wait()
+        status, answer = post("/api/sim/enable", {"name": "error-burst"})
+        assert status == 503 and answer["error"]["status"] == "I/O error", answer
+
+        def reports_disconnected():
+            status, body = get(server, "/api/sim/status", operator)
+            answer = json.loads(body)
+            return status == 200 and answer["store"]["connected"] is False
+        wait_for(reports_disconnected, seconds=5)
+        # The last known set keeps applying.
+        status, body = get(server, "/api/sim/status", operator)
+        assert [e["name"] for e in json.loads(body)["enabled"]] == ["fixed-latency"]
+        status, body = get(server, "/metrics", operator)
+        assert status == 503 and json.loads(body)["error"]["status"] == "I/O error"
+        assert get(server, "/healthz", operator)[0] == 200
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+        if redis.poll() is None:
+            redis.kill()
+            redis.wait()
