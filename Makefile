@@ -11,9 +11,16 @@ RELEASE     := .build/release
 SWIFT_FLAGS := -c release -Xswiftc -static-stdlib
 LIB         := $(RELEASE)/libsyslab.so
 LUA_BIN     := $(RELEASE)/syslab-lua
-# The `syslab` command: SwiftPM builds it as syslab-command (a product may not
-# share the library's name); the Makefile names it syslab.
-CLI_BIN     := $(RELEASE)/syslab
+# The `syslab` command and server: the nested package control-plane/ (docs/serve.md).
+# Built once per run, in one configuration shared by the binary and its Swift tests:
+# debug (the server is I/O bound; an optimised build of Hummingbird, SwiftNIO and
+# BoringSSL takes several times as long). The binary links the Swift runtime
+# statically (a link flag in control-plane/Package.swift), so it needs no toolchain.
+CONTROL_PLANE   := control-plane
+CLI_SWIFT_FLAGS := --package-path $(CONTROL_PLANE)
+# SwiftPM names it syslab-command (control-plane/Package.swift says why); CLI_BIN is a link
+# beside it, so that the folder can go on PATH as it is.
+CLI_BIN         := $(CONTROL_PLANE)/.build/debug/syslab
 LUA_CPATH_DIR := .build/lua
 CC          ?= cc
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -IInclude
@@ -34,8 +41,8 @@ build: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product syslab -Xlinker --version-script=$(CURDIR)/bindings/c/libsyslab.map
 	$(MAKE) --no-print-directory $(LUA_BIN)
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
-	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-command
-	@cp $(RELEASE)/syslab-command $(CLI_BIN)
+	$(SWIFT) build $(CLI_SWIFT_FLAGS) --product syslab-command
+	@ln -sf syslab-command $(CLI_BIN)
 
 # syslab-lua is C (lua.c's behaviour plus the shared Lua shim) and loads
 # libsyslab.so only on require "syslab", so it starts as fast as lua5.4.
@@ -56,8 +63,11 @@ test: build test-swift test-c test-lua test-lua-official test-python test-contra
       test-fuzz-replay test-asan test-tsan test-observability test-serve
 	@echo "make test: all suites passed"
 
+# The library's tests, then control-plane's with the flags `make build` used for the
+# binary, so that they reuse its build rather than start another.
 test-swift: deps
 	$(SWIFT) test --parallel
+	$(SWIFT) test $(CLI_SWIFT_FLAGS) --parallel
 
 test-c: build
 	@mkdir -p .build/ctests
@@ -134,6 +144,7 @@ test-readme: build
 test-install: build
 	@rm -rf .build/install-test && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/.build/install-test >/dev/null
 	@if ldd .build/install-test/lib/libsyslab.so | grep -q libswift; then echo "installed library needs the Swift runtime"; exit 1; fi
+	@if ldd .build/install-test/bin/syslab | grep -q libswift; then echo "installed syslab needs the Swift runtime"; exit 1; fi
 	@PKG_CONFIG_PATH=.build/install-test/lib/pkgconfig; export PKG_CONFIG_PATH; \
 	  $(CC) -std=c11 -Wall -Wextra -Werror bindings/c/example.c $$(pkg-config --cflags --libs syslab) -o .build/install-test/example && \
 	  .build/install-test/example | grep -q "effects for GET /api/orders" && \
@@ -194,7 +205,7 @@ bench: build
 	@set -e; for b in bench/*/run.sh; do echo "== $$b"; bash $$b; done
 
 clean:
-	rm -rf .build
+	rm -rf .build $(CONTROL_PLANE)/.build
 
 # ---------------------------------------------------------------------------
 # Fuzzing and sanitizers (Tests/fuzz, docs/hardening.md).

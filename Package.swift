@@ -8,10 +8,10 @@
 //   SyslabStore       the Redis store for a registry's enabled set, workspaces, fleet metrics (hiredis)
 //   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
 //   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
-//   SyslabServe       the control API of `syslab serve`: workspaces, JWT roles, request
-//                     handling (JSON in, JSON out) and its Hummingbird adapter
-//   SyslabCommand     the `syslab` command (swift-argument-parser), product `syslab-command`;
-//                     the Makefile installs it as `syslab`. Neither is linked into libsyslab.so.
+//   control-plane/    a nested package: the `syslab` command and `syslab serve` (Hummingbird,
+//                     jwt-kit, swift-argument-parser), built against the SyslabStore product
+//                     below. Kept out of this package so that building libsyslab.so and its
+//                     tests never builds the server stack (docs/serve.md).
 //   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
 //                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
 //                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
@@ -21,19 +21,12 @@ let package = Package(
     name: "syslab",
     products: [
         .library(name: "syslab", type: .dynamic, targets: ["SyslabCABI"]),
-        // SwiftPM refuses an executable product with the library's name.
-        .executable(name: "syslab-command", targets: ["SyslabCommand"]),
+        // For control-plane/: the core and the Redis store, linked statically into its binary.
+        .library(name: "SyslabStore", targets: ["SyslabCore", "SyslabStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Without its default traits Hummingbird needs neither swift-configuration nor full Foundation.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
-        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,25 +55,6 @@ let package = Package(
         .target(
             name: "SyslabCABI",
             dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "SyslabLua"]),
-        .target(
-            name: "SyslabServe",
-            dependencies: [
-                "SyslabCore", "SyslabStore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]),
-        .executableTarget(
-            name: "SyslabCommand",
-            dependencies: [
-                "SyslabCore", "SyslabServe",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .testTarget(
-            name: "SyslabServeTests",
-            dependencies: ["SyslabServe", .product(name: "JWTKit", package: "jwt-kit")]),
         .testTarget(name: "SyslabCoreTests", dependencies: ["SyslabCore"]),
         .testTarget(name: "SyslabTracingTests", dependencies: ["SyslabTracing"]),
         .testTarget(name: "SyslabSimulationTests", dependencies: ["SyslabSimulation"]),

@@ -2,7 +2,7 @@
 
 Each server is started on 127.0.0.1 port 0 (the kernel picks a free port),
 its bound address read from the line it prints, and stopped afterwards.
-SYSLAB_COMMAND names the binary (default: .build/release/syslab).
+SYSLAB_COMMAND names the binary (default: control-plane/.build/debug/syslab, as `make build` builds it).
 """
 import os
 import select
@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 
-SYSLAB = os.environ.get("SYSLAB_COMMAND", str(ROOT / ".build" / "release" / "syslab"))
+SYSLAB = os.environ.get("SYSLAB_COMMAND", str(ROOT / "control-plane" / ".build" / "debug" / "syslab"))
 SECRET = "serve-tests-secret-0123456789abcdef"
 
 
