@@ -50,10 +50,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime linked statically, so that the binary runs without the
-            // toolchain. A link flag only: `swift build --static-swift-stdlib` would also
+            // toolchain. Link flags only: `swift build --static-swift-stdlib` would also
             // compile against the static resource folder, which has no Testing module,
-            // so `swift test` could not share the build.
-            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+            // so `swift test` could not share the build. Compiled against the shared
+            // modules, the objects do not name the static FoundationEssentials' own
+            // dependencies, hence the two libraries.
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"]),
+                .linkedLibrary("_FoundationCollections"),
+                .linkedLibrary("_FoundationCShims"),
+            ]),
         .testTarget(
             name: "SyslabServeTests",
             dependencies: ["SyslabServe", .product(name: "JWTKit", package: "jwt-kit")]),
