@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // libsyslab: a systems-design lab as an embeddable library.
 //
 // Layers (enforced by target dependencies; see docs/architecture.md):
@@ -8,6 +8,10 @@
 //   SyslabStore       the Redis store for a registry's enabled set, workspaces, fleet metrics (hiredis)
 //   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
 //   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
+//   control-plane/    a nested package: the `syslab` command and `syslab serve` (Hummingbird,
+//                     jwt-kit, swift-argument-parser), built against the SyslabStore product
+//                     below. Kept out of this package so that building libsyslab.so and its
+//                     tests never builds the server stack (docs/serve.md).
 //   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
 //                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
 //                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
@@ -17,6 +21,8 @@ let package = Package(
     name: "syslab",
     products: [
         .library(name: "syslab", type: .dynamic, targets: ["SyslabCABI"]),
+        // For control-plane/: the core and the Redis store, linked statically into its binary.
+        .library(name: "SyslabStore", targets: ["SyslabCore", "SyslabStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
