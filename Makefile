@@ -11,6 +11,9 @@ RELEASE     := .build/release
 SWIFT_FLAGS := -c release -Xswiftc -static-stdlib
 LIB         := $(RELEASE)/libsyslab.so
 LUA_BIN     := $(RELEASE)/syslab-lua
+# The `syslab` command: SwiftPM builds it as syslab-command (a product may not
+# share the library's name); the Makefile names it syslab.
+CLI_BIN     := $(RELEASE)/syslab
 LUA_CPATH_DIR := .build/lua
 CC          ?= cc
 CFLAGS_TEST := -std=c11 -Wall -Wextra -Wpedantic -Werror -IInclude
@@ -18,7 +21,7 @@ C_TESTS     := $(wildcard Tests/c/test_*.c)
 LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
-.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme \
+.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme test-serve \
         test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan
 
 all: build
@@ -31,6 +34,8 @@ build: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product syslab -Xlinker --version-script=$(CURDIR)/bindings/c/libsyslab.map
 	$(MAKE) --no-print-directory $(LUA_BIN)
 	@mkdir -p $(LUA_CPATH_DIR) && ln -sf ../release/libsyslab.so $(LUA_CPATH_DIR)/syslab.so
+	$(SWIFT) build $(SWIFT_FLAGS) --product syslab-command
+	@cp $(RELEASE)/syslab-command $(CLI_BIN)
 
 # syslab-lua is C (lua.c's behaviour plus the shared Lua shim) and loads
 # libsyslab.so only on require "syslab", so it starts as fast as lua5.4.
@@ -48,7 +53,7 @@ quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
 test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
-      test-fuzz-replay test-asan test-tsan test-observability
+      test-fuzz-replay test-asan test-tsan test-observability test-serve
 	@echo "make test: all suites passed"
 
 test-swift: deps
@@ -116,6 +121,12 @@ test-contract: build
 	@echo "libsyslab.so is self-contained (no Swift runtime in ldd)"
 	@$(MAKE) --no-print-directory check-docs
 
+# `syslab serve` (docs/serve.md): routes against openapi/syslab-serve.yaml, a bounded
+# schemathesis run, auth and hostile input over HTTP, and the load acceptance
+# (10,000 control requests and 10,000 scrapes). Each test starts its own server.
+test-serve: build
+	SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q -s Tests/serve
+
 test-readme: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) tools/run_readme_examples.py
 
@@ -127,7 +138,8 @@ test-install: build
 	  $(CC) -std=c11 -Wall -Wextra -Werror bindings/c/example.c $$(pkg-config --cflags --libs syslab) -o .build/install-test/example && \
 	  .build/install-test/example | grep -q "effects for GET /api/orders" && \
 	  LUA_CPATH=".build/install-test/lib/lua/5.4/?.so" lua5.4 -e 'assert(require("syslab").registry())' && \
-	  echo "make install: pkg-config build, ldd and the Lua module link: ok"
+	  .build/install-test/bin/syslab serve --print-routes | grep -q '^GET /healthz$$' && \
+	  echo "make install: pkg-config build, ldd, the Lua module link and the syslab command: ok"
 
 # The Python wheel: dist/syslab-<version>-py3-none-<platform>.whl, with libsyslab.so and
 # the liblua it links inside (staged under .build/wheel). test-wheel installs it into a
@@ -164,8 +176,9 @@ install: build
 	install -m 644 Include/syslab.h $(DESTDIR)$(PREFIX)/include/syslab.h
 	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libsyslab.so
 	install -m 755 $(LUA_BIN) $(DESTDIR)$(PREFIX)/bin/syslab-lua
+	install -m 755 $(CLI_BIN) $(DESTDIR)$(PREFIX)/bin/syslab
 	# Debug symbols stay in the build tree; the installed files are about half the size.
-	strip --strip-unneeded $(DESTDIR)$(PREFIX)/lib/libsyslab.so $(DESTDIR)$(PREFIX)/bin/syslab-lua
+	strip --strip-unneeded $(DESTDIR)$(PREFIX)/lib/libsyslab.so $(DESTDIR)$(PREFIX)/bin/syslab-lua $(DESTDIR)$(PREFIX)/bin/syslab
 	ln -sf ../../libsyslab.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/syslab.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' bindings/c/syslab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/syslab.pc
 	@echo "installed libsyslab into $(DESTDIR)$(PREFIX)"

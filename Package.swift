@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // libsyslab: a systems-design lab as an embeddable library.
 //
 // Layers (enforced by target dependencies; see docs/architecture.md):
@@ -11,16 +11,29 @@
 //   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
 //                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
 //                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
+//   SyslabServe       the control API of `syslab serve`: workspaces, JWT roles, request
+//                     handling (JSON in, JSON out) and its Hummingbird adapter
+//   SyslabCommand     the `syslab` command (swift-argument-parser), product `syslab-command`;
+//                     the Makefile installs it as `syslab`. Neither is linked into libsyslab.so.
 import PackageDescription
 
 let package = Package(
     name: "syslab",
     products: [
         .library(name: "syslab", type: .dynamic, targets: ["SyslabCABI"]),
+        // SwiftPM refuses an executable product with the library's name.
+        .executable(name: "syslab-command", targets: ["SyslabCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Without its default traits Hummingbird needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,6 +62,25 @@ let package = Package(
         .target(
             name: "SyslabCABI",
             dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "SyslabLua"]),
+        .target(
+            name: "SyslabServe",
+            dependencies: [
+                "SyslabCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+        .executableTarget(
+            name: "SyslabCommand",
+            dependencies: [
+                "SyslabCore", "SyslabServe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "SyslabServeTests",
+            dependencies: ["SyslabServe", .product(name: "JWTKit", package: "jwt-kit")]),
         .testTarget(name: "SyslabCoreTests", dependencies: ["SyslabCore"]),
         .testTarget(name: "SyslabTracingTests", dependencies: ["SyslabTracing"]),
         .testTarget(name: "SyslabSimulationTests", dependencies: ["SyslabSimulation"]),

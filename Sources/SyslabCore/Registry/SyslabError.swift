@@ -23,6 +23,24 @@ public enum SyslabError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+
+    /// The words `syslab_strerror` gives for this error's status code, for
+    /// surfaces that report errors as text (the HTTP API, the `syslab` command).
+    public var statusText: String {
+        switch self {
+        case .invalidArgument: return "invalid argument"
+        case .invalidJSON: return "malformed JSON"
+        case .invalidUTF8: return "invalid UTF-8"
+        case .notFound: return "not found"
+        case .outOfRange: return "value out of range"
+        case .typeMismatch: return "wrong type"
+        case .alreadyExists: return "already exists"
+        case .scriptError: return "Lua script error"
+        case .io: return "I/O error"
+        case .corrupt: return "corrupt data"
+        case .limitExceeded: return "limit exceeded"
+        }
+    }
 }
 
 extension SyslabError {
