@@ -148,12 +148,12 @@ def main() -> int:
     problems, checked = [], 0
     with tempfile.TemporaryDirectory(prefix="syslab-obs-") as scratch:
         scratch = Path(scratch)
-        redis = Redis(scratch)
-        serve = Serve(redis.url)
         stop_event = threading.Event()
-        registries, drivers, lua, prometheus_process = [], [], None, None
+        redis, serve, registries, drivers, lua, prometheus_process = None, None, [], [], None, None
         log_path = scratch / "prometheus.log"
         try:
+            redis = Redis(scratch)
+            serve = Serve(redis.url)
             active = syslab.Registry(seed=7, store=redis.url, workspace=ACTIVE)
             quiet = syslab.Registry(seed=7, store=redis.url, workspace=QUIET)
             registries = [active, quiet]
@@ -202,8 +202,9 @@ def main() -> int:
                 driver.join(timeout=10)
             for registry in registries:
                 registry.close()
-            serve.stop()
-            redis.stop()
+            for server in (serve, redis):
+                if server is not None:
+                    server.stop()
             if problems and log_path.exists():
                 print(log_path.read_text()[-2000:])
     return report(problems, "with a live Prometheus",

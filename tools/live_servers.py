@@ -86,7 +86,11 @@ class Redis:
              "--save", "", "--appendonly", "yes", "--appendfsync", "always",
              "--logfile", str(self.directory / "redis.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"redis-server on port {self.port}", lambda: self.process.poll() is None and accepts(self.port), 10)
+        try:
+            wait_for(f"redis-server on port {self.port}", lambda: self.process.poll() is None and accepts(self.port), 10)
+        except TimeoutError:
+            self.stop()
+            raise
 
     def kill9(self) -> None:
         self.process.send_signal(signal.SIGKILL)

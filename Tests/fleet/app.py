@@ -35,8 +35,8 @@ service = ASGIMiddleware(Starlette(routes=[Route("/api/orders", orders)]), regis
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return await service(scope, receive, send)
-    decided_at = time.time()
     connected = registry.status()["store"]["connected"]
+    decided_at = time.time()  # the middleware decides next, with no await in between
 
     async def stamped_send(message):
         if message["type"] == "http.response.start":

@@ -155,8 +155,12 @@ class UvicornWorkers:
 
 
 class Fleet:
-    def __init__(self, scratch: Path):
+    def __init__(self):
         self.record = Record()
+        self.redis = self.serve = self.workers = None
+        self.deciders: list[LineDecider] = []
+
+    def start(self, scratch: Path) -> None:
         self.redis = Redis(scratch)
         self.serve = Serve(self.redis.url)
         self.operator = token("operator", WORKSPACE)
@@ -174,9 +178,11 @@ class Fleet:
         return sorted(self.record.members())
 
     def stop(self) -> None:
-        errors = [self.workers.stop()] + [d.stop() for d in self.deciders]
-        self.serve.stop()
-        self.redis.stop()
+        """Stops whatever started."""
+        errors = ([self.workers.stop()] if self.workers else []) + [d.stop() for d in self.deciders]
+        for server in (self.serve, self.redis):
+            if server is not None:
+                server.stop()
         for text in errors:
             if text.strip():
                 print(text[-2000:])
@@ -209,8 +215,9 @@ class Fleet:
 def fleet():
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="syslab-fleet-") as scratch:
-        fleet = Fleet(Path(scratch))
+        fleet = Fleet()
         try:
+            fleet.start(Path(scratch))
             def four_members_connected():
                 members = fleet.members()
                 workers = [m for m in members if m.startswith("uvicorn:")]
