@@ -96,7 +96,7 @@ with tempfile.TemporaryDirectory() as tmp:
         process = subprocess.Popen(["bash", "-c", walk_through_script(python)], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env=path_env, cwd=tmp, start_new_session=True)
         try:
-            out, err = process.communicate(timeout=120)
+            out, err = process.communicate(timeout=90)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             out, err = process.communicate()
