@@ -8,13 +8,13 @@
 //   SyslabStore       the Redis store for a registry's enabled set, workspaces, fleet metrics (hiredis)
 //   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
 //   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
-//   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
-//                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
-//                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
 //   SyslabServe       the control API of `syslab serve`: workspaces, JWT roles, request
 //                     handling (JSON in, JSON out) and its Hummingbird adapter
 //   SyslabCommand     the `syslab` command (swift-argument-parser), product `syslab-command`;
 //                     the Makefile installs it as `syslab`. Neither is linked into libsyslab.so.
+//   Sources/SyslabLuaCLI  the `syslab-lua` interpreter: C, built by the Makefile with the
+//                     CLuaShim sources, not by SwiftPM, so that it does not start the Swift
+//                     runtime; it loads libsyslab.so on require "syslab" (docs/lua.md)
 import PackageDescription
 
 let package = Package(
@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "SyslabServe",
             dependencies: [
-                "SyslabCore",
+                "SyslabCore", "SyslabStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,6 +6,8 @@ SYSLAB_COMMAND names the binary (default: .build/release/syslab).
 """
 import os
 import select
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -83,3 +85,34 @@ def open_server():
     s = Server(secret=None)
     yield s
     s.stop()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_redis(directory):
+    """A redis-server on a free loopback port, data in `directory`: (url, process)."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing (tools/install-deps.sh installs it)"
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+                                "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return f"redis://127.0.0.1:{port}/0", process
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    url, process = start_redis(tmp_path)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT, Server, run_syslab, token
@@ -42,8 +43,9 @@ def test_document_is_valid_openapi():
     validate(yaml.safe_load(SPEC.read_text()))
 
 
-def test_schemathesis_fuzz(tmp_path):
-    server = Server()
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_schemathesis_fuzz(tmp_path, store, request):
+    server = Server(*(["--redis", request.getfixturevalue("redis_url")] if store == "redis" else []))
     try:
         admin = token("admin", "*")
         command = [

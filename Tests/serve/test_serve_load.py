@@ -9,6 +9,8 @@ import random
 import threading
 import time
 
+import pytest
+
 from conftest import Server, token
 
 CONTROL_REQUESTS = int(os.environ.get("SERVE_LOAD_CONTROL", "10000"))
@@ -67,8 +69,9 @@ def control_requests(n, seed):
     return out
 
 
-def test_ten_thousand_control_requests_and_scrapes():
-    server = Server()
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_ten_thousand_control_requests_and_scrapes(store, request):
+    server = Server(*(["--redis", request.getfixturevalue("redis_url")] if store == "redis" else []))
     try:
         bearer = token("operator", "*")
         control = control_requests(CONTROL_REQUESTS, seed=10)
@@ -83,7 +86,7 @@ def test_ten_thousand_control_requests_and_scrapes():
             t.join()
         elapsed = time.monotonic() - start
         total = sum(counts)
-        print(f"\nload: {CONTROL_REQUESTS} control requests + {SCRAPES} /metrics scrapes over "
+        print(f"\nload ({store}): {CONTROL_REQUESTS} control requests + {SCRAPES} /metrics scrapes over "
               f"{2 * CONNECTIONS} keep-alive connections: {elapsed:.2f} s, {total / elapsed:.0f} requests/s")
         assert total == CONTROL_REQUESTS + SCRAPES
         assert not failures, f"{len(failures)} failed, first: {failures[:5]}"

@@ -15,6 +15,12 @@ and a dictionary look-up per request, no header, no wrapping.
 
 Requests are matched by their path; pass `route_of` to map a path to its
 route template ("/orders/{id}") when paths carry identifiers.
+
+A middleware is given a registry, or opens its own from store options
+(`store="redis://...", workspace="team-a"`), so that every worker of a fleet
+shares one enabled set. With `control_prefix="/_syslab"` it also answers the
+control API and /metrics there (syslab.control), before any decision: those
+requests are never faulted and never reach the app.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ import logging
 import socket
 import threading
 import time
+from http import HTTPStatus
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from ._native import SyslabError
+from .control import DRAIN_BYTES, MAX_BODY_BYTES, ControlMount
 from .decision import Decider, Effect
 from .registry import Registry
 
@@ -184,14 +192,43 @@ class _Fanout:
             self.done += step
 
 
-class _Injector:
-    """What both middlewares share: the decider, the route mapping, and the
-    state effects keep across requests (capacity, retained memory, fanout)."""
+def _open_registry(registry: Optional[Registry], store: Optional[str], workspace: Optional[str],
+                   on_store_down: Optional[str]) -> Registry:
+    """The registry given, or one opened with the store options given."""
+    options = {k: v for k, v in (("store", store), ("workspace", workspace), ("on_store_down", on_store_down))
+               if v is not None}
+    if registry is not None:
+        if options:
+            raise ValueError("pass either a registry or store options (store, workspace, on_store_down), not both")
+        return registry
+    if not options:
+        return Registry()
+    if "store" not in options:
+        raise ValueError("workspace and on_store_down need a store URL (store='redis://...')")
+    return Registry(**options)
 
-    def __init__(self, registry: Registry, component: str, tags: Iterable[str],
-                 route_of: Optional[Callable[[str], str]], pool_size: int):
+
+def _workspace_of(registry: Registry) -> str:
+    store = registry.status().get("store")
+    return store.get("workspace", "default") if isinstance(store, dict) else "default"
+
+
+class _Injector:
+    """What both middlewares share: the registry (given, or opened from store
+    options), the decider, the route mapping, the control mount, and the state
+    effects keep across requests (capacity, retained memory, fanout)."""
+
+    def __init__(self, registry: Optional[Registry], component: str, tags: Iterable[str],
+                 route_of: Optional[Callable[[str], str]], pool_size: int, store: Optional[str],
+                 workspace: Optional[str], on_store_down: Optional[str], control_prefix: Optional[str],
+                 jwt_secret: Optional[str], metrics_open: bool, insecure: bool):
         if pool_size < 1:
             raise ValueError("pool_size must be at least 1")
+        registry = _open_registry(registry, store, workspace, on_store_down)
+        self.registry = registry
+        self.control = None if control_prefix is None else ControlMount(
+            registry, control_prefix, workspace=_workspace_of(registry), jwt_secret=jwt_secret,
+            metrics_open=metrics_open, insecure=insecure)
         self.decide = Decider(registry, component=component, tags=tags)
         self.route_of = route_of
         self.pool_size = pool_size
@@ -228,16 +265,25 @@ async def _close_transport(transport: asyncio.BaseTransport) -> None:
 
 
 class ASGIMiddleware:
-    """ASGI middleware: `app = ASGIMiddleware(app, registry, component="backend")`.
-    `pool_size` is the normal number of concurrent requests a `capacity`
-    effect shrinks."""
+    """ASGI middleware: `app = ASGIMiddleware(app, registry, component="backend")`,
+    or `ASGIMiddleware(app, store="redis://...", workspace="team-a")` to open a
+    registry bound to a store. `pool_size` is the normal number of concurrent
+    requests a `capacity` effect shrinks. `control_prefix` mounts the control
+    API there (see syslab.control for `jwt_secret`, `metrics_open`, `insecure`)."""
 
-    def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = (),
-                 route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10):
+    def __init__(self, app: Any, registry: Optional[Registry] = None, component: str = "", tags: Iterable[str] = (),
+                 route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10, *,
+                 store: Optional[str] = None, workspace: Optional[str] = None, on_store_down: Optional[str] = None,
+                 control_prefix: Optional[str] = None, jwt_secret: Optional[str] = None, metrics_open: bool = False,
+                 insecure: bool = False):
         self.app = app
-        self.injector = _Injector(registry, component, tags, route_of, pool_size)
+        self.injector = _Injector(registry, component, tags, route_of, pool_size, store, workspace, on_store_down,
+                                  control_prefix, jwt_secret, metrics_open, insecure)
+        self.registry = self.injector.registry
         self._decide = self.injector.decide.route
         self._route_of = route_of
+        self._control = self.injector.control
+        self._control_prefix = None if self._control is None else self._control.prefix  # a cheap first check
         self._busy = 0
         self._capacity_changed: Optional[asyncio.Condition] = None
 
@@ -246,6 +292,9 @@ class ASGIMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
+        if self._control_prefix is not None and path.startswith(self._control_prefix) and self._control.owns(path):
+            await self._serve_control(scope, receive, send)
+            return
         try:
             effects = self._decide(path if self._route_of is None else self._route_of(path), scope["method"])
         except SyslabError as error:
@@ -254,6 +303,22 @@ class ASGIMiddleware:
             await self.app(scope, receive, send)
             return
         await self._inject(_Plan(effects), dict(scope, **{"syslab.effects": effects}), receive, send)
+
+    async def _serve_control(self, scope: dict, receive: Callable, send: Callable) -> None:
+        mount = self._control
+        headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+        response = mount.body_refused(headers.get(b"content-length"))
+        if response is None:
+            body = await _read_asgi_body(receive)
+            if body is None:
+                response = mount.too_large()
+            else:  # off the event loop: a store-bound enable waits for the store's acknowledgement
+                response = await asyncio.get_running_loop().run_in_executor(
+                    None, mount.handle, scope["method"], scope["path"], headers.get(b"authorization"), body)
+        status, extra, body = response
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(k.encode(), v.encode()) for k, v in extra]})
+        await send({"type": "http.response.body", "body": body})
 
     async def _inject(self, plan: _Plan, scope: dict, receive: Callable, send: Callable) -> None:
         self.injector.start_background(plan)
@@ -372,21 +437,29 @@ class ASGIMiddleware:
 
 
 class WSGIMiddleware:
-    """WSGI middleware: `app = WSGIMiddleware(app, registry, component="backend")`.
-    `pool_size` is the normal number of concurrent requests a `capacity`
-    effect shrinks."""
+    """WSGI middleware: `app = WSGIMiddleware(app, registry, component="backend")`,
+    or with store options instead of a registry, as ASGIMiddleware."""
 
-    def __init__(self, app: Any, registry: Registry, component: str = "", tags: Iterable[str] = (),
-                 route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10):
+    def __init__(self, app: Any, registry: Optional[Registry] = None, component: str = "", tags: Iterable[str] = (),
+                 route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10, *,
+                 store: Optional[str] = None, workspace: Optional[str] = None, on_store_down: Optional[str] = None,
+                 control_prefix: Optional[str] = None, jwt_secret: Optional[str] = None, metrics_open: bool = False,
+                 insecure: bool = False):
         self.app = app
-        self.injector = _Injector(registry, component, tags, route_of, pool_size)
+        self.injector = _Injector(registry, component, tags, route_of, pool_size, store, workspace, on_store_down,
+                                  control_prefix, jwt_secret, metrics_open, insecure)
+        self.registry = self.injector.registry
         self._decide = self.injector.decide.route
         self._route_of = route_of
+        self._control = self.injector.control
+        self._control_prefix = None if self._control is None else self._control.prefix  # a cheap first check
         self._busy = 0
         self._capacity_changed = threading.Condition()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if self._control_prefix is not None and path.startswith(self._control_prefix) and self._control.owns(path):
+            return self._serve_control(environ, start_response)
         try:
             effects = self._decide(path if self._route_of is None else self._route_of(path),
                                    environ.get("REQUEST_METHOD", ""))
@@ -396,6 +469,18 @@ class WSGIMiddleware:
             return self.app(environ, start_response)
         environ["syslab.effects"] = effects
         return self._inject(_Plan(effects), environ, start_response)
+
+    def _serve_control(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        mount = self._control
+        response = mount.body_refused(environ.get("CONTENT_LENGTH"))
+        if response is None:
+            body = _read_wsgi_body(environ)
+            response = mount.too_large() if body is None else mount.handle(
+                environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""), environ.get("HTTP_AUTHORIZATION"),
+                body)
+        status, headers, body = response
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [body]
 
     def _inject(self, plan: _Plan, environ: dict, start_response: Callable) -> Iterable[bytes]:
         self.injector.start_background(plan)
@@ -482,3 +567,38 @@ def _drain(chunks: Iterable[bytes]) -> bytes:
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
+
+
+async def _read_asgi_body(receive: Callable) -> Optional[bytes]:
+    """A control request's body; None past MAX_BODY_BYTES (the rest is read
+    and dropped up to DRAIN_BYTES, see syslab.control)."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return b""
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks) if size <= MAX_BODY_BYTES else None
+        if size > DRAIN_BYTES:
+            return None
+
+
+def _read_wsgi_body(environ: dict) -> Optional[bytes]:
+    """A control request's body (a Content-Length is checked beforehand);
+    None past MAX_BODY_BYTES. Without a length, only a server that marks its
+    input terminated (chunked bodies under gunicorn) is read to the end."""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        body = stream.read(int(length))
+    elif environ.get("wsgi.input_terminated"):
+        body = stream.read(DRAIN_BYTES + 1)
+    else:
+        return b""
+    return None if len(body) > MAX_BODY_BYTES else body

@@ -1,7 +1,9 @@
 """The middleware under real servers, through a real HTTP client: uvicorn
 (ASGI), gunicorn with sync and gthread workers, and waitress (WSGI). Each
 server runs tests/servers/app.py on a free loopback port for this module and
-is stopped afterwards; scenarios are enabled through its /_control route."""
+is stopped afterwards; scenarios are enabled through its /_control route.
+The middleware's control mount (/_syslab) is checked under each server too:
+never faulted, authenticated, and 4xx for hostile bodies."""
 
 import http.client
 import os
@@ -32,6 +34,7 @@ SERVERS = {
 }
 CONCURRENT = {"uvicorn", "gunicorn-gthread", "waitress"}  # serve more than one request at a time
 CLOSES_ON_DROP = {"uvicorn", "gunicorn-sync", "gunicorn-gthread"}  # waitress answers 502 instead
+JWT_SECRET = "server-tests-secret-" + "0123456789" * 4  # SYSLAB_JWT_SECRET of every server started here
 
 
 def free_port() -> int:
@@ -41,12 +44,16 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, name: str, log_dir: Path):
+    """tests/servers/app.py under the server `name` (a SERVERS key), or under
+    `arguments` (a SERVERS-style list) when given, with `env` added."""
+
+    def __init__(self, name: str, log_dir: Path, arguments: list = None, env: dict = None):
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable] + [a.format(port=self.port) for a in SERVERS[name]]
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "servers"), str(PACKAGE_ROOT)]))
+        command = [sys.executable] + [a.format(port=self.port) for a in (arguments or SERVERS[name])]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "servers"), str(PACKAGE_ROOT)]),
+                   SYSLAB_JWT_SECRET=JWT_SECRET, **(env or {}))
         self.log = open(log_dir / f"{name}.log", "w+")
         self.process = subprocess.Popen(command, env=env, cwd=HERE / "servers", stdout=self.log,
                                         stderr=subprocess.STDOUT)
@@ -230,3 +237,60 @@ def test_asgi_delays_do_not_block_the_event_loop(server, client):
         t.join()
     assert results["/slow"] >= 0.6 and results["/big"] >= 0.2
     assert health < 0.5, f"/health took {health:.3f} s while a delay and a cpu_burn were in flight"
+
+
+# -- the control mount -----------------------------------------------------------
+
+def operator_token(role: str = "operator") -> dict:
+    jwt = pytest.importorskip("jwt")
+    claims = {"role": role, "workspaces": ["default"], "exp": int(time.time()) + 600}
+    return {"authorization": "Bearer " + jwt.encode(claims, JWT_SECRET, algorithm="HS256")}
+
+
+def test_control_calls_and_scrapes_are_never_faulted(server, client):
+    server.enable(("error-burst", {"probability": 1.0, "status_code": 503}),
+                  ("fixed-latency", {"delay_ms": 300}))
+    assert client.get("/hello").status_code == 503  # every app route fails
+    auth = operator_token()
+    scrapes = []
+    for _ in range(10):
+        scrape = client.get("/_syslab/metrics", headers=auth)
+        assert scrape.status_code == 200 and "x-syslab-effects" not in scrape.headers
+        scrapes.append(scrape.text)
+        status = client.get("/_syslab/api/sim/status", headers=auth)
+        assert status.status_code == 200 and "x-syslab-effects" not in status.headers
+        assert {e["name"] for e in status.json()["enabled"]} == {"error-burst", "fixed-latency"}
+    # /hello was faulted and counted; none of the twenty requests to the mount was even decided.
+    assert 'http_injected_errors_total{scenario="error-burst",status="503"}' in scrapes[0]
+    assert len(set(scrapes)) == 1
+    assert client.get("/hello").status_code == 503
+    after = client.get("/_syslab/metrics", headers=auth).text
+    assert after != scrapes[0] and len(after.splitlines()) == len(scrapes[0].splitlines())
+    response = client.post("/_syslab/api/sim/disable", json={"name": "error-burst"}, headers=auth)
+    assert response.status_code == 200 and "x-syslab-effects" not in response.headers
+    response = client.post("/_syslab/api/sim/enable", json={"name": "error-burst", "params": {"probability": 1.0},
+                                                           "target": {"route": "/big"}}, headers=auth)
+    assert response.status_code == 200
+    assert client.get("/hello").status_code == 200 and client.get("/big").status_code == 500
+
+
+def test_control_mount_auth_and_hostile_bodies(server, client):
+    enable = "/_syslab/api/sim/enable"
+    assert client.get("/_syslab/api/sim/status").status_code == 401
+    assert client.post(enable, json={"name": "error-burst"}, headers=operator_token("viewer")).status_code == 403
+    auth = dict(operator_token(), **{"content-type": "application/json"})
+    for body, expected in ((b'{"name": ', 400), (b'\xc3\x28', 400), (b'{"name": "nope"}', 404),
+                           (b"[" * 70_000, 413)):
+        response = client.post(enable, content=body, headers=auth)
+        assert response.status_code == expected, body[:20]
+        assert set(response.json()["error"]) == {"status", "message"}
+
+    def chunked(body: bytes):
+        yield from (body[i:i + 1000] for i in range(0, len(body), 1000))
+
+    # Without a Content-Length (chunked): read to the end where the server says it ends.
+    response = client.post(enable, content=chunked(b'{"name": "fixed-latency"}'), headers=auth)
+    assert response.status_code == 200 and client.get("/hello").headers["x-syslab-effects"] == "fixed-latency:delay"
+    response = client.post(enable, content=chunked(b" " * 70_000), headers=auth)
+    assert response.status_code == 413 and response.json()["error"]["status"] == "limit exceeded"
+    assert client.get("/_syslab/api/sim/status", headers=auth).status_code == 200  # the server is fine

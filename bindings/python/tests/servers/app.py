@@ -2,13 +2,17 @@
 (WSGI): the same routes behind ASGIMiddleware or WSGIMiddleware, and
 /_control, outside the middleware, to enable scenarios in the server's own
 registry (POST {"enable": [[name, params], ...]}; every call resets first).
+The middleware mounts its control API under /_syslab, checking tokens signed
+with SYSLAB_JWT_SECRET (the test harness sets it).
 
 Routes: /hello (100 bytes), /big (20,000 bytes), /slow (sleeps 0.2 s),
-/effects (the kinds the app received in syslab.effects, as JSON), /health.
+/effects (the kinds the app received in syslab.effects, as JSON), /health,
+/pid (the worker's process id).
 """
 
 import asyncio
 import json
+import os
 import time
 
 from starlette.applications import Starlette
@@ -22,7 +26,11 @@ from syslab.middleware import ASGIMiddleware, WSGIMiddleware
 HELLO = b"0123456789" * 10
 BIG = b"abcdefghij" * 2000
 
-registry = Registry(seed=7)
+# SYSLAB_TEST_STORE (a redis:// URL) and SYSLAB_TEST_WORKSPACE bind the
+# registry to a store: then every worker of the server shares its enabled set.
+_store = {k: v for k, v in (("store", os.environ.get("SYSLAB_TEST_STORE")),
+                            ("workspace", os.environ.get("SYSLAB_TEST_WORKSPACE"))) if v}
+registry = Registry(seed=7, **_store)
 # One Lua scenario per effect kind the built-in catalogue cannot hand out on demand.
 registry.load_lua_string("""
 local effects = {
@@ -72,9 +80,13 @@ async def effects(request: Request):
     return JSONResponse([e.kind for e in request.scope.get("syslab.effects", ())])
 
 
+async def pid(request: Request):
+    return PlainTextResponse(str(os.getpid()))
+
+
 _asgi_service = ASGIMiddleware(Starlette(routes=[
     Route("/hello", hello), Route("/big", big), Route("/slow", slow), Route("/effects", effects),
-    Route("/health", hello)]), registry, component="backend")
+    Route("/health", hello), Route("/pid", pid)]), registry, component="backend", control_prefix="/_syslab")
 
 
 async def asgi_app(scope, receive, send):
@@ -103,13 +115,15 @@ def _wsgi_routes(environ, start_response):
         body = BIG
     elif path == "/effects":
         body = json.dumps([e.kind for e in environ.get("syslab.effects", ())]).encode()
+    elif path == "/pid":
+        body = str(os.getpid()).encode()
     else:
         body = HELLO
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 
 
-_wsgi_service = WSGIMiddleware(_wsgi_routes, registry, component="backend")
+_wsgi_service = WSGIMiddleware(_wsgi_routes, registry, component="backend", control_prefix="/_syslab")
 
 
 def wsgi_app(environ, start_response):
