@@ -1,6 +1,6 @@
 """The web service of the fleet test (Tests/fleet), run as `uvicorn --workers 2
-app:app`: every worker opens its own registry on the Redis store
-(SYSLAB_STORE, SYSLAB_WORKSPACE) and binds ASGIMiddleware to it, so the
+app:app`: in every worker, ASGIMiddleware is bound to the Redis store
+(SYSLAB_STORE, SYSLAB_WORKSPACE) and opens its own registry there, so the
 store's enabled set decides every request in every worker.
 
 A thin wrapper outside the middleware stamps each response, faulted or not,
@@ -18,18 +18,16 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from syslab import Registry
 from syslab.middleware import ASGIMiddleware
-
-registry = Registry(store=os.environ["SYSLAB_STORE"], workspace=os.environ["SYSLAB_WORKSPACE"],
-                    instance=f"uvicorn-{os.getpid()}")
 
 
 async def orders(request):
     return PlainTextResponse("orders")
 
 
-service = ASGIMiddleware(Starlette(routes=[Route("/api/orders", orders)]), registry, component="backend")
+service = ASGIMiddleware(Starlette(routes=[Route("/api/orders", orders)]), component="backend",
+                         store=os.environ["SYSLAB_STORE"], workspace=os.environ["SYSLAB_WORKSPACE"])
+registry = service.registry
 
 
 async def app(scope, receive, send):

@@ -238,6 +238,11 @@ def faulted(decision: Decision) -> bool:
     return "error-burst:error" in decision.effects
 
 
+def serve_connected(fleet: Fleet) -> bool:
+    status, answer = fleet.serve.call("GET", "/api/sim/status", fleet.viewer)
+    return status == 200 and answer.get("store", {}).get("connected") is True
+
+
 def reset_and_settle(fleet: Fleet) -> None:
     since = fleet.control("/api/sim/reset")
     fleet.all_show(since, lambda d: d.effects == "-" and d.connected, 5, "no effects after a reset")
@@ -301,7 +306,7 @@ def test_redis_survives_a_crash(fleet):
     fleet.redis.restart()
     reconnected = fleet.all_show(restarted, lambda d: d.connected, 20, "the store connected again")
     all_back = max(reconnected.values())
-    wait_for("serve to answer again", lambda: fleet.serve.call("GET", "/api/sim/status", fleet.viewer)[0] == 200, 20)
+    wait_for("serve to reconnect", lambda: serve_connected(fleet), 20)
     serve_back = time.time()
     # Two resyncs (1 s apart) after everyone reconnected: a set Redis had lost would be empty by then.
     wait_for("two resyncs", lambda: time.time() > all_back + 2.5, 10, step=0.1)
@@ -310,7 +315,7 @@ def test_redis_survives_a_crash(fleet):
     problems = [] if status == 200 and [e["name"] for e in answer["enabled"]] == ["error-burst"] else \
         [f"serve's status after the restart: {status} {answer}"]
     print(f"\ncrash: redis-server killed -9 at 0 right after an acknowledged enable, restarted at "
-          f"+{restarted - killed:.3f} s; serve answered again at +{serve_back - killed:.3f} s")
+          f"+{restarted - killed:.3f} s; serve connected again at +{serve_back - killed:.3f} s")
     for member in members:
         during = fleet.record.of(member, noticed[member], restarted)
         if not during:
