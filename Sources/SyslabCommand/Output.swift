@@ -57,12 +57,7 @@ enum Readable {
         for entry in enabled {
             var line = "  " + (entry["name"]?.stringValue ?? "?")
             if let params = entry["params"], params.objectValue?.isEmpty == false { line += " " + params.serialized() }
-            if let target = entry["target"]?.objectValue,
-                target.keys.contains(where: { $0 == "route" || $0 == "method" || $0 == "component" })
-                    || (target["probability"]?.doubleValue ?? 1) < 1 || target["tags"]?.arrayValue?.isEmpty == false
-            {
-                line += " target " + JSONValue.object(target).serialized()
-            }
+            if let target = entry["target"], narrows(target) { line += " target " + target.serialized() }
             if let remaining = entry["remaining_seconds"]?.doubleValue {
                 line += " (expires in \(JSONValue.format(number: remaining.rounded(.up)))s)"
             }
@@ -72,6 +67,12 @@ enum Readable {
             lines.append("  store disconnected: applying the last known set")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// True when a target limits where the scenario applies (not the default "everything").
+    private static func narrows(_ target: JSONValue) -> Bool {
+        target["route"] != nil || target["method"] != nil || target["component"] != nil
+            || (target["probability"]?.doubleValue ?? 1) < 1 || target["tags"]?.arrayValue?.isEmpty == false
     }
 }
 

@@ -54,7 +54,9 @@ def test_command_and_server_share_the_store(redis_url):
         assert json.loads(body)["enabled"] == []
 
         done = run_syslab("status", "--redis", redis_url, "--workspace", "team-a")
-        assert done.returncode == 0 and "error-burst" in done.stdout
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("workspace team-a: 1 scenario enabled\n  error-burst {")
+        assert '"route":"/api/*"' in done.stdout and "(expires in " in done.stdout
 
         # The server's change reaches the command's fresh registry.
         conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
