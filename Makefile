@@ -259,7 +259,7 @@ fuzz: asan-build
 # catalogue's metric specs, and Prometheus alerting rules.
 #   make dashboards           regenerate observability/dashboards/*.json (committed)
 #   make test-observability   dashboards current and valid, PromQL parses, rules checked and unit-tested,
-#                             and every expression answered by a live Prometheus scraping a registry
+#                             and every expression answered by a live Prometheus scraping `syslab serve`
 .PHONY: dashboards test-observability
 
 dashboards: build
