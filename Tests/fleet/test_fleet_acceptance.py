@@ -263,7 +263,7 @@ def test_one_fleet_one_switch(fleet):
     for member in members:
         before = fleet.record.of(member, sent - 1, sent + SWITCH_WITHIN)
         last_healthy = max((d.at for d in before if not faulted(d) and d.at < first[member]), default=None)
-        on = fleet.record.of(member, sent + SWITCH_WITHIN, sent + TTL - 0.1)
+        on = fleet.record.of(member, sent + SWITCH_WITHIN, sent + TTL - 0.5)
         healthy_while_on = [d for d in on if not faulted(d)]
         last_faulted = max(d.at for d in fleet.record.of(member, sent) if faulted(d))
         after = fleet.record.of(member, acknowledged + TTL + EXPIRY_MARGIN)
