@@ -130,7 +130,7 @@ test-serve: build
 # The fleet's acceptance (docs/fleet.md): redis-server, `syslab serve` on it, two uvicorn
 # workers, a C program and a syslab-lua script share one workspace; one POST switches them
 # all, a TTL ends it everywhere, and a kill -9 of redis-server loses nothing acknowledged.
-# Each run starts and stops its own servers; about a minute.
+# Each run starts and stops its own servers; about 40 s.
 test-fleet: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) $(PYTHON) -m pytest -q -s Tests/fleet
 
