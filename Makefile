@@ -28,7 +28,7 @@ C_TESTS     := $(wildcard Tests/c/test_*.c)
 LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
-.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme test-serve \
+.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme test-serve test-fleet \
         test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan
 
 all: build
@@ -60,7 +60,7 @@ quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
 test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
-      test-fuzz-replay test-asan test-tsan test-observability test-serve
+      test-fuzz-replay test-asan test-tsan test-observability test-serve test-fleet
 	@echo "make test: all suites passed"
 
 # The library's tests, then control-plane's with the flags `make build` used for the
@@ -136,6 +136,13 @@ test-contract: build
 # (10,000 control requests and 10,000 scrapes). Each test starts its own server.
 test-serve: build
 	SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q -s Tests/serve
+
+# The fleet's acceptance (docs/fleet.md): redis-server, `syslab serve` on it, two uvicorn
+# workers, a C program and a syslab-lua script share one workspace; one POST switches them
+# all, a TTL ends it everywhere, and a kill -9 of redis-server loses nothing acknowledged.
+# Each run starts and stops its own servers; about 40 s.
+test-fleet: build
+	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) $(PYTHON) -m pytest -q -s Tests/fleet
 
 test-readme: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) tools/run_readme_examples.py
@@ -263,7 +270,7 @@ fuzz: asan-build
 # catalogue's metric specs, and Prometheus alerting rules.
 #   make dashboards           regenerate observability/dashboards/*.json (committed)
 #   make test-observability   dashboards current and valid, PromQL parses, rules checked and unit-tested,
-#                             and every expression answered by a live Prometheus scraping a registry
+#                             and every expression answered by a live Prometheus scraping `syslab serve`
 .PHONY: dashboards test-observability
 
 dashboards: build
@@ -274,4 +281,5 @@ test-observability: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/observability
 	promtool check rules observability/syslab-rules.yml
 	cd observability && promtool test rules syslab-rules.test.yml
-	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/check_observability_live.py
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) \
+	  $(PYTHON) tools/check_observability_live.py

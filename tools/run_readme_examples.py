@@ -1,14 +1,25 @@
 #!/usr/bin/env python3
 """Runs every ```c, ```lua and ```python example in README.md so the examples
 cannot rot. Each block must run and exit 0; a block may state its expected
-output in a trailing comment line `-- expect: TEXT` / `# expect: TEXT` /
-`// expect: TEXT` (TEXT must appear in stdout).
-With --installed-python EXE, only the Python examples run, under EXE with the
-syslab installed there (no PYTHONPATH, SYSLAB_LIBRARY or LD_LIBRARY_PATH)."""
+output in a comment `-- expect: TEXT` / `# expect: TEXT` / `// expect: TEXT`
+(TEXT must appear in stdout).
+
+The "Fleet" section is a walk-through: its ```sh and ```python blocks run in
+order as one bash script (Python blocks fed to the interpreter), in a scratch
+directory, with the `syslab` command on PATH, Redis' port 6379 and serve's 8080
+replaced by free ports; what its blocks start in the background is stopped at
+the end. Other ```sh blocks (set-up commands) are not run.
+
+With --installed-python EXE, only the Python examples outside the Fleet section
+run, under EXE with the syslab installed there (no PYTHONPATH, SYSLAB_LIBRARY
+or LD_LIBRARY_PATH)."""
 
 import argparse
 import os
 import re
+import shlex
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -17,9 +28,33 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[1]
 build = Path(os.environ.get("SYSLAB_BUILD", root / ".build" / "release"))
 readme = (root / "README.md").read_text()
-blocks = re.findall(r"```(c|lua|python)\n(.*?)```", readme, flags=re.S)
-if not blocks:
-    sys.exit("README.md has no c/lua/python examples")
+WALK_THROUGH = "Fleet"
+sections = re.split(r"^## ", readme, flags=re.M)
+walk_through = next((t for t in sections if t.startswith(WALK_THROUGH + "\n")), "")
+blocks = re.findall(r"```(c|lua|python)\n(.*?)```", "".join(t for t in sections if t is not walk_through), flags=re.S)
+fleet_blocks = re.findall(r"```(sh|python)\n(.*?)```", walk_through, flags=re.S)
+if not blocks or not fleet_blocks:
+    sys.exit(f"README.md has no c/lua/python examples, or no {WALK_THROUGH} section with sh and python blocks")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def walk_through_script(python: str) -> str:
+    """The Fleet section's blocks as one bash script, on free ports."""
+    lines = ["set -euo pipefail", "trap 'kill $(jobs -p) 2>/dev/null || true; wait' EXIT"]
+    for language, code in fleet_blocks:
+        if language == "python":
+            code = f"{shlex.quote(python)} - <<'README_PYTHON_EXAMPLE'\n{code}README_PYTHON_EXAMPLE\n"
+        lines.append(code)
+    script = "\n".join(lines)
+    for port in ("6379", "8080"):
+        script = re.sub(rf"\b{port}\b", str(free_port()), script)
+    return script
+
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--installed-python", metavar="EXE")
@@ -55,5 +90,24 @@ with tempfile.TemporaryDirectory() as tmp:
             print(result.stdout[-2000:], result.stderr[-2000:], sep="\n")
             for e in missing:
                 print(f"  expected output missing: {e}")
-print(f"{len(blocks) - failures} passed, {failures} failed")
+    if not args.installed_python:
+        path_env = dict(env, PATH=f"{build}{os.pathsep}{env['PATH']}")
+        path_env.pop("SYSLAB_JWT_SECRET", None)
+        process = subprocess.Popen(["bash", "-c", walk_through_script(python)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=path_env, cwd=tmp, start_new_session=True)
+        try:
+            out, err = process.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
+        expected = [e for _, code in fleet_blocks for e in re.findall(r"(?:#) expect: (.*)", code)]
+        missing = [e for e in expected if e.strip() not in out]
+        ok = process.returncode == 0 and not missing
+        failures += not ok
+        print(f"README {WALK_THROUGH} section ({len(fleet_blocks)} blocks as one script): {'ok' if ok else 'FAILED'}")
+        if not ok:
+            print(out[-2000:], err[-2000:], sep="\n")
+            for e in missing:
+                print(f"  expected output missing: {e}")
+print(f"{len(blocks) + (not args.installed_python) - failures} passed, {failures} failed")
 sys.exit(1 if failures else 0)
