@@ -145,7 +145,7 @@ test-fleet: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) $(PYTHON) -m pytest -q -s Tests/fleet
 
 test-readme: build
-	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) tools/run_readme_examples.py
+	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) $(PYTHON) tools/run_readme_examples.py
 
 # Installs into a scratch prefix, then builds the C example with pkg-config.
 test-install: build

@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = Path(os.environ.get("SYSLAB_BUILD", ROOT / ".build" / "release"))
-SYSLAB = os.environ.get("SYSLAB_COMMAND", str(BUILD / "syslab"))
+SYSLAB = os.environ.get("SYSLAB_COMMAND", str(ROOT / "control-plane" / ".build" / "debug" / "syslab"))
 # Any 32 bytes or more; tests mint their tokens with it.
 JWT_SECRET = "live-test-secret-0123456789abcdef-0123"
 

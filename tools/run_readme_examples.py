@@ -91,7 +91,9 @@ with tempfile.TemporaryDirectory() as tmp:
             for e in missing:
                 print(f"  expected output missing: {e}")
     if not args.installed_python:
-        path_env = dict(env, PATH=f"{build}{os.pathsep}{env['PATH']}")
+        # The walk-through calls `syslab` (the control plane's build) and `syslab-lua`.
+        command_dir = Path(os.environ.get("SYSLAB_COMMAND", root / "control-plane/.build/debug/syslab")).parent
+        path_env = dict(env, PATH=f"{command_dir}{os.pathsep}{build}{os.pathsep}{env['PATH']}")
         path_env.pop("SYSLAB_JWT_SECRET", None)
         process = subprocess.Popen(["bash", "-c", walk_through_script(python)], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env=path_env, cwd=tmp, start_new_session=True)
