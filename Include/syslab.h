@@ -27,6 +27,7 @@
 #define SYSLAB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -284,6 +285,18 @@ typedef struct syslab_effect {
  */
 int syslab_registry_decide(syslab_registry *r, const syslab_request *request,
                            syslab_effect *out, size_t capacity, size_t *out_count);
+
+/*
+ * *out = the address of a 64-bit word holding how many scenarios the
+ * registry has enabled (an expired one counts until a decision or a status
+ * call drops it). While it reads 0, syslab_registry_decide hands out nothing
+ * and returns at once, so a host for which every call into C is costly
+ * (Python's ctypes releases and retakes the GIL) may read the word and skip
+ * the call. Read it with an atomic load (C11 atomic_load on an
+ * _Atomic int64_t *, or __atomic_load_n). Valid until syslab_registry_free.
+ * Errors: SYSLAB_EINVAL (NULL r or out). Thread-safe.
+ */
+int syslab_registry_active_word(syslab_registry *r, const int64_t **out);
 
 /*
  * Every metric of the registry in the Prometheus text exposition format

@@ -83,3 +83,17 @@ public func syslab_registry_decide(
         }
     }
 }
+
+/// The registry's enabled-scenario count, by address, for hosts that check it
+/// without a call (Python's middleware): see syslab.h.
+@_cdecl("syslab_registry_active_word")
+public func syslab_registry_active_word(
+    _ r: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafePointer<Int64>?>?
+) -> Int32 {
+    ABI.call {
+        try ABI.requireOutput(out)
+        out!.pointee = nil
+        let box = try RegistryBox.from(r, "syslab_registry_active_word")
+        out!.pointee = box.registry.activeCountAddress
+    }
+}

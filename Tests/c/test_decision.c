@@ -224,8 +224,39 @@ static void test_no_allocation_in_steady_state(void) {
     syslab_registry_free(r);
 }
 
+/* The enabled-scenario word follows enable, disable, reset and expiry. */
+static void test_active_word(void) {
+    syslab_registry *r = manual_registry();
+    const int64_t *word = NULL;
+    CHECK_STATUS(syslab_registry_active_word(NULL, &word), SYSLAB_EINVAL);
+    CHECK_STATUS(syslab_registry_active_word(r, NULL), SYSLAB_EINVAL);
+    CHECK_STATUS(syslab_registry_active_word(r, &word), SYSLAB_OK);
+    CHECK(word != NULL);
+    if (word == NULL) { syslab_registry_free(r); return; }
+    CHECK(__atomic_load_n(word, __ATOMIC_ACQUIRE) == 0);
+    CHECK_STATUS(syslab_registry_enable(r, "fixed-latency", NULL, 10), SYSLAB_OK);
+    CHECK(__atomic_load_n(word, __ATOMIC_ACQUIRE) == 1);
+    CHECK_STATUS(syslab_registry_enable(r, "error-burst", NULL, 0), SYSLAB_OK);
+    CHECK(__atomic_load_n(word, __ATOMIC_ACQUIRE) == 2);
+    CHECK_STATUS(syslab_registry_disable(r, "error-burst"), SYSLAB_OK);
+    CHECK(__atomic_load_n(word, __ATOMIC_ACQUIRE) == 1);
+    /* An expired scenario counts until a decision drops it. */
+    CHECK_STATUS(syslab_registry_advance_clock(r, 10), SYSLAB_OK);
+    syslab_effect out[4];
+    size_t n = 0;
+    syslab_request any = {"/x", "GET", "backend", NULL, 0};
+    CHECK_STATUS(syslab_registry_decide(r, &any, out, 4, &n), SYSLAB_OK);
+    CHECK(n == 0);
+    CHECK(__atomic_load_n(word, __ATOMIC_ACQUIRE) == 0);
+    CHECK_STATUS(syslab_registry_enable(r, "fixed-latency", NULL, 0), SYSLAB_OK);
+    CHECK_STATUS(syslab_registry_reset(r), SYSLAB_OK);
+    CHECK(__atomic_load_n(word, __ATOMIC_ACQUIRE) == 0);
+    syslab_registry_free(r);
+}
+
 int main(void) {
     test_layout();
+    test_active_word();
     test_fields();
     test_targeting_and_expiry();
     test_capacity_and_bad_input();

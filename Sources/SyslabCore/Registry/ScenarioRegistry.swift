@@ -31,8 +31,15 @@ public final class ScenarioRegistry: @unchecked Sendable {
     /// Bumped (after `active` is replaced) on every change.
     private let generation = Atomic<UInt64>(1)
     /// `active.entries.count`, readable without the lock: an idle registry
-    /// answers a decision without reading the clock or any cache.
-    @usableFromInline let activeCount = Atomic<Int>(0)
+    /// answers a decision without reading the clock or any cache. It lives in
+    /// memory of its own, at a fixed address, so that hosts for which any call
+    /// into the library is costly (Python's ctypes) can read it directly
+    /// (`activeCountAddress`, syslab_registry_active_word) and skip the call.
+    @usableFromInline let activeCount: UnsafeMutablePointer<Atomic<Int>> = {
+        let word = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+        word.initialize(to: Atomic<Int>(0))
+        return word
+    }()
     private let seed: UInt64
     /// Random streams handed to threads so far; the first thread to decide
     /// gets stream 0, the registry seed's own, so one thread repeating the
@@ -82,6 +89,15 @@ public final class ScenarioRegistry: @unchecked Sendable {
     deinit {
         store?.close()
         for pointer in cNames.values { pointer.deallocate() }
+        activeCount.deinitialize(count: 1)
+        activeCount.deallocate()
+    }
+
+    /// Where the number of enabled scenarios lives (a 64-bit integer, written
+    /// atomically): non-zero whenever a decision could hand out an effect.
+    /// Valid for the registry's lifetime.
+    public var activeCountAddress: UnsafePointer<Int64> {
+        UnsafeRawPointer(activeCount).assumingMemoryBound(to: Int64.self)
     }
 
     // MARK: store
@@ -295,7 +311,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
 
     /// True when no scenario is enabled. Inlined into callers (the C ABI),
     /// so an idle registry answers a decision in a few instructions.
-    @inlinable public var isIdle: Bool { activeCount.load(ordering: .acquiring) == 0 }
+    @inlinable public var isIdle: Bool { activeCount.pointee.load(ordering: .acquiring) == 0 }
 
     /// Runs every active scenario that applies to `context` and hands each
     /// effect to `emit` with the scenario that produced it. `now` overrides the
@@ -505,7 +521,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
         active = ActiveSet(entries)
         enabledGauge.set(Double(entries.count))
         generation.wrappingAdd(1, ordering: .releasing)
-        activeCount.store(entries.count, ordering: .releasing)
+        activeCount.pointee.store(entries.count, ordering: .releasing)
     }
 
     /// Caller holds the lock.

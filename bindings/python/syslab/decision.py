@@ -55,6 +55,7 @@ _metrics_text = declare("syslab_registry_metrics_text", ctypes.c_int, ctypes.c_v
 # call itself a few hundred nanoseconds.
 _decide = lib["syslab_registry_decide"]
 _decide.restype = ctypes.c_int
+_active_word = declare("syslab_registry_active_word", ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
 _REQUEST_CACHE_LIMIT = 4096  # distinct request shapes kept ready; beyond it requests are built per call
 
 #: Effect kind numbers (as in syslab.h) to names: {1: "delay", 2: "error", ...}.
@@ -127,6 +128,12 @@ class Decider:
         self._requests: dict[tuple, _Request] = {}  # (route, method) -> request, prepared once
         self._others: dict[tuple, Decider] = {}  # (component, tags) -> decider, for calls naming others
         self._handle = ctypes.c_void_p(registry.handle)  # checked against registry.close() on every call
+        # The registry's enabled-scenario count, read in place: while it is 0
+        # a decision skips the call into the library, whose GIL release and
+        # retake is most of an idle request's cost in a threaded server.
+        word = ctypes.c_void_p()
+        check(_active_word(self._handle, ctypes.byref(word)))
+        self._active = ctypes.c_int64.from_address(word.value)
 
     def __call__(self, route: str = "", method: str = "", component: Optional[str] = None,
                  tags: Optional[Iterable[str]] = None) -> list[Effect]:
@@ -144,13 +151,15 @@ class Decider:
     def route(self, route: str, method: str) -> list[Effect]:
         """A decision with this decider's component and tags: the per-request
         call of the middleware, kept as short as it can be."""
+        if self._registry._handle is None:  # before the word: it goes with the registry
+            raise ValueError("the registry is closed")
+        if not self._active.value:
+            return []
         request = self._requests.get((route, method))
         if request is None:
             request = _Request(route, method, self._component, self._tags)
             if len(self._requests) < _REQUEST_CACHE_LIMIT:
                 self._requests[(route, method)] = request
-        if self._registry._handle is None:
-            raise ValueError("the registry is closed")
         try:
             slot = self._local.slot
         except AttributeError:

@@ -199,3 +199,43 @@ def test_drop_falls_back_to_502_where_the_connection_cannot_be_closed(client, re
     response = client.get("/api/orders")
     assert response.status_code == 502 and response.json() == {"error": "injected drop", "scenario": "drop-it"}
     assert "connection" not in response.headers
+
+
+def test_idle_requests_make_no_call_into_the_library(registry, monkeypatch):
+    """While nothing is enabled the middleware reads the registry's enabled
+    count in place and makes no foreign call; once something is enabled,
+    exactly one call per request."""
+    import syslab.decision as decision
+
+    calls = []
+    real = decision._decide
+
+    def counting(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(decision, "_decide", counting)
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(environ.get("syslab.effects"))
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    wrapped = WSGIMiddleware(app, registry, component="backend")
+
+    def request():
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/x", "wsgi.input": None}
+        return b"".join(wrapped(environ, lambda status, headers, exc_info=None: None))
+
+    for _ in range(5):
+        assert request() == b"ok"
+    assert calls == []
+    registry.enable("fixed-latency", {"delay_ms": 1})
+    for _ in range(3):
+        request()
+    assert len(calls) == 3
+    assert [e.kind for e in seen[-1]] == ["delay"]
+    registry.reset()
+    request()
+    assert len(calls) == 3
