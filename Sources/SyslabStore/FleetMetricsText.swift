@@ -1,11 +1,17 @@
+import SyslabCore
+
 /// Merges the Prometheus text expositions the fleet's registries publish
 /// into one: HELP and TYPE once per family, every series labelled with its
-/// `workspace` (unless it already carries one) and `syslab_instance`.
-enum FleetMetricsText {
-    struct Source {
-        var workspace: String
-        var instance: String
-        var text: String
+/// `workspace` (unless it already carries one) and `syslab_instance` (when
+/// the source names one: a server's own in-memory registries do not).
+public enum FleetMetricsText {
+    public struct Source {
+        public var workspace: String
+        public var instance: String?
+        public var text: String
+        public init(workspace: String, instance: String?, text: String) {
+            self.workspace = workspace; self.instance = instance; self.text = text
+        }
     }
 
     private struct Family {
@@ -14,7 +20,7 @@ enum FleetMetricsText {
         var samples: [String] = []
     }
 
-    static func merge(_ sources: [Source]) -> String {
+    public static func merge(_ sources: [Source]) -> String {
         var order: [String] = []
         var families: [String: Family] = [:]
         func touch(_ name: String) {
@@ -25,8 +31,8 @@ enum FleetMetricsText {
         }
         for source in sources {
             var current: String? = nil
-            let extra = "syslab_instance=\"\(escape(source.instance))\""
-            let workspace = "workspace=\"\(escape(source.workspace))\""
+            let extra = source.instance.map { "syslab_instance=\"\(PrometheusText.escapeLabelValue($0))\"" }
+            let workspace = "workspace=\"\(PrometheusText.escapeLabelValue(source.workspace))\""
             for line in source.text.split(separator: "\n", omittingEmptySubsequences: true) {
                 if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") {
                     let rest = line.dropFirst(7)
@@ -55,36 +61,25 @@ enum FleetMetricsText {
     }
 
     /// The sample line with `workspace` (when absent) and `syslab_instance`
-    /// added: right after a leading `workspace` label (how a store-attached
-    /// registry writes it), else first.
-    private static func labelled(_ line: Substring, instance: String, workspace: String) -> String {
+    /// (when given) added: right after a leading `workspace` label (how a
+    /// store-attached registry writes it), else first.
+    private static func labelled(_ line: Substring, instance: String?, workspace: String) -> String {
         guard let split = line.firstIndex(where: { $0 == "{" || $0 == " " }) else { return String(line) }
         let name = line[..<split]
+        let added = instance.map { ",\($0)" } ?? ""
         if line[split] == " " {
-            return "\(name){\(workspace),\(instance)}\(line[split...])"
+            return "\(name){\(workspace)\(added)}\(line[split...])"
         }
         let labels = line[line.index(after: split)...]
         if labels.hasPrefix(workspace + ",") || labels.hasPrefix(workspace + "}") {
             let rest = labels.dropFirst(workspace.count)
-            return "\(name){\(workspace),\(instance)\(rest)"
+            return "\(name){\(workspace)\(added)\(rest)"
         }
         if labels.hasPrefix("workspace=\"") || labels.contains(",workspace=\"") {
+            guard let instance else { return String(line) }
             return "\(name){\(instance),\(labels)"
         }
         let separator = labels.hasPrefix("}") ? "" : ","
-        return "\(name){\(workspace),\(instance)\(separator)\(labels)"
-    }
-
-    private static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
+        return "\(name){\(workspace)\(added)\(separator)\(labels)"
     }
 }

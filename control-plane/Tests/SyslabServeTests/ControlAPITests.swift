@@ -1,5 +1,6 @@
 import FoundationEssentials
 import SyslabCore
+import SyslabStore
 import Testing
 
 @testable import SyslabServe
@@ -99,11 +100,11 @@ struct ControlAPITests {
     }
 }
 
-struct PrometheusMergeTests {
+struct InMemoryMetricsMergeTests {
     @Test func labelsEverySampleAndKeepsFamiliesTogether() {
         let a = "# HELP x_total X.\n# TYPE x_total counter\nx_total{k=\"1\"} 2\n# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_sum 0.5\nh_count 1\n"
         let b = "# HELP x_total X.\n# TYPE x_total counter\nx_total{k=\"1\"} 3\n"
-        let merged = PrometheusMerge.merge([("a", a), ("b", b)])
+        let merged = FleetMetricsText.merge([.init(workspace: "a", instance: nil, text: a), .init(workspace: "b", instance: nil, text: b)])
         #expect(merged == """
             # HELP x_total X.
             # TYPE x_total counter

@@ -1,4 +1,5 @@
 import SyslabCore
+import SyslabStore
 
 /// Workspaces held in this process only: each is a plain `ScenarioRegistry`.
 /// What `syslab serve` uses without `--redis` (one process, for tests and demos).
@@ -45,7 +46,7 @@ public final class InMemoryWorkspaceDirectory: WorkspaceDirectory, @unchecked Se
 
     public func metricsText() -> String {
         let all = lock.withLock { registries.sorted { $0.key < $1.key } }
-        return PrometheusMerge.merge(all.map { (workspace: $0.key, text: $0.value.metricsText()) })
+        return FleetMetricsText.merge(all.map { .init(workspace: $0.key, instance: nil, text: $0.value.metricsText()) })
     }
 
     public func close() {}
