@@ -51,7 +51,15 @@ public func syslab_registry_decide(
     _ r: OpaquePointer?, _ request: UnsafeRawPointer?, _ out: UnsafeMutableRawPointer?,
     _ capacity: Int, _ outCount: UnsafeMutablePointer<Int>?
 ) -> Int32 {
-    ABI.call {
+    // Idle fast path, taken before any closure or error plumbing: with valid
+    // arguments and nothing enabled, a decision is one atomic load (target: at
+    // most twice a no-op call). Everything else goes through the checks below.
+    if let r, let outCount, capacity >= 0, out != nil || capacity == 0,
+       Unmanaged<RegistryBox>.fromOpaque(UnsafeRawPointer(r))._withUnsafeGuaranteedRef({ $0.registry.isIdle }) {
+        outCount.pointee = 0
+        return SyslabStatus.ok
+    }
+    return ABI.call {
         guard r != nil else { throw SyslabError.invalidArgument("syslab_registry_decide: registry is NULL") }
         guard let outCount else { throw SyslabError.invalidArgument("syslab_registry_decide: out_count is NULL") }
         outCount.pointee = 0

@@ -66,12 +66,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# --pin: the server on its own CPU, wrk on the others, so the two never take
+# turns on one core (on a shared 2-core machine that turn-taking is most of the
+# round-to-round swing). Empty when not pinning.
+SERVER_CPU: list[str] = []
+CLIENT_CPU: list[str] = []
+
+
 def start(server: str, app: str, layers: int = 1) -> tuple[subprocess.Popen, str]:
     port = free_port()
     paths = [str(HERE)] + [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths + [str(PACKAGE)]), SYSLAB_BENCH_LAYERS=str(layers))
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable] + SERVERS[server](app, port), cwd=HERE, env=env,
+    process = subprocess.Popen(SERVER_CPU + [sys.executable] + SERVERS[server](app, port), cwd=HERE, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api/orders"
     deadline = time.monotonic() + 20
@@ -148,7 +155,7 @@ class SyscallCount:
 
 
 def wrk(url: str, duration: int, connections: int) -> tuple[float, str]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+    out = subprocess.run(CLIENT_CPU + ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -167,7 +174,15 @@ def main() -> int:
     parser.add_argument("--servers", default="uvicorn,gunicorn,waitress", help=f"from {','.join(SERVERS)}")
     parser.add_argument("--aa", action="store_true", help="bare app in both slots: the noise floor")
     parser.add_argument("--layers", type=int, default=1, help="middleware layers around the wrapped app")
+    parser.add_argument("--pin", action="store_true",
+                        help="run the server on the last CPU and wrk on the others (taskset)")
     args = parser.parse_args()
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2 or shutil.which("taskset") is None:
+            sys.exit("--pin needs at least 2 CPUs and taskset")
+        SERVER_CPU[:] = ["taskset", "-c", str(cpus[-1])]
+        CLIENT_CPU[:] = ["taskset", "-c", ",".join(map(str, cpus[:-1]))]
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     count_syscalls = perf_counts_syscalls()
@@ -176,7 +191,8 @@ def main() -> int:
         sys.exit("--layers must be at least 1, and 1 with --aa")
     print(f"wrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} interleaved rounds, nothing enabled; "
           + ("A/A: bare against bare" if args.aa else "target: wrapped >= 97% of bare")
-          + (f"; wrapped = {args.layers} middleware layers" if args.layers > 1 else ""))
+          + (f"; wrapped = {args.layers} middleware layers" if args.layers > 1 else "")
+          + (f"; server on CPU {SERVER_CPU[-1]}, wrk on CPU {CLIENT_CPU[-1]}" if args.pin else ""))
     syscall_columns = f" {'syscalls/req, of which futex':>29}" if count_syscalls else ""
     print(f"{'server':13} {'bare req/s':>11} {'wrapped req/s':>14} {'ratio':>7} {'bare CPU us/req':>13} "
           f"{'wrapped CPU us/req':>16} {'CPU ratio':>10} {'bare p99':>9} {'wrapped p99':>12}{syscall_columns}"
