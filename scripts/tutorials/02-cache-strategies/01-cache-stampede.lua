@@ -7,10 +7,10 @@ package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
 local t = tutorial.new("02-cache-strategies/01-cache-stampede")
 
-local KEYS, TTL, RATE = 1000, 10, 2000
+local KEYS, TTL, RATE = 200, 10, 5000
 local DB_SERVERS, DB_MEAN = 50, 0.100
 
--- The product API: an in-process cache of 1000 Zipf-popular keys in front of
+-- The product API: an in-process cache of 200 Zipf-popular keys in front of
 -- Postgres. `cache` is the only thing the runs below change.
 local function products(cache)
   cache.keys, cache.zipf, cache.ttl, cache.warm = KEYS, 1.1, TTL, true
@@ -22,7 +22,7 @@ local function products(cache)
         edges = { { from = "api", to = "db" } },
       },
       nodes = {
-        api = { servers = 400, service = "2ms", cache = cache },
+        api = { servers = 2000, service = "2ms", cache = cache },
         db = { servers = DB_SERVERS, service = { kind = "lognormal", mean = DB_MEAN, stddev = 0.030 } },
       },
     },
@@ -41,6 +41,8 @@ local function measure(report, r)
   return {
     rows = rows,
     before_queries = tutorial.sum(rows, "api_backend_queries", 0, TTL),
+    -- the first expiry window: from the expiry until just before the refilled keys expire again
+    window_queries = tutorial.sum(rows, "api_backend_queries", TTL - 1, 2 * TTL - 1),
     -- p99 in the last full second before the keys expire
     p99_before = rows[TTL].p99_ms,
     peak_queries = peak_queries, worst_p99 = worst_p99 / 1000, db_peak_util = db_peak_util,
@@ -66,8 +68,9 @@ t:number("herd_db_peak_util", tutorial.pct(herd.db_peak_util, 0))
 
 t:claim("while the cache is warm the database receives no query", tutorial.count(herd.before_queries),
   herd.before_queries == 0)
-t:claim("in the second the keys expire the database receives more queries than there are keys (the same key is fetched many times)",
-  tutorial.count(herd.peak_queries) .. " queries vs " .. tutorial.count(KEYS) .. " keys", herd.peak_queries > KEYS)
+t:number("herd_per_key", tutorial.fixed(herd.window_queries / KEYS, 1))
+t:claim("in the expiry window the database receives over twice as many queries as there are keys (the same key is fetched many times)",
+  tutorial.count(herd.window_queries) .. " queries vs " .. tutorial.count(KEYS) .. " keys", herd.window_queries > 2 * KEYS)
 t:claim("the herd asks for more than the database can serve in a second",
   tutorial.count(herd.peak_queries) .. " vs capacity " .. tutorial.count(capacity), herd.peak_queries > capacity)
 t:claim("the database is saturated during the stampede (utilisation over 95% in its worst second)",
@@ -86,12 +89,16 @@ t:number("single_worst_p99", tutorial.ms(single.worst_p99))
 t:number("single_backend_total", tutorial.count(single.backend))
 t:number("single_db_peak_util", tutorial.pct(single.db_peak_util, 0))
 
+t:number("single_window_queries", tutorial.count(single.window_queries))
+t:number("herd_window_queries", tutorial.count(herd.window_queries))
 t:claim("single flight cuts backend queries to at most one per key per expiry window",
-  tutorial.count(single.peak_queries) .. " in the worst second, " .. tutorial.count(KEYS) .. " keys",
-  single.peak_queries <= KEYS and single.coalesced > 0)
+  tutorial.count(single.window_queries) .. " queries in the first window, " .. tutorial.count(KEYS) .. " keys",
+  single.window_queries <= KEYS and single.coalesced > 0)
 t:claim("with single flight the database stays below its capacity",
   tutorial.pct(single.db_peak_util) .. " utilisation at worst", single.db_peak_util < 0.95)
 t:claim("single flight cuts the worst per-second p99 to under a fifth of the stampede's",
   ("%.0f ms vs %.0f ms"):format(single.worst_p99 * 1000, herd.worst_p99 * 1000), single.worst_p99 < herd.worst_p99 / 5)
+t:claim("but the requests waiting for a refill still wait a query time: the worst per-second p99 stays above 100 ms",
+  tutorial.ms(single.worst_p99), single.worst_p99 > DB_MEAN)
 
 t:finish()

@@ -7,7 +7,7 @@ package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
 local t = tutorial.new("02-cache-strategies/04-invalidation")
 
-local RATE, KEYS, RACE, DURATION = 100, 200, 0.0005, 3600
+local RATE, KEYS, RACE, DURATION = 50, 100, 0.001, 3600
 local TTLS = { 60, 10, 2 }
 
 -- A profile service with a cache-aside cache: TTL is the one knob. The
@@ -30,7 +30,7 @@ local function profiles(ttl, race)
     workload = { executor = "constant-arrival-rate", rate = RATE, duration = DURATION },
     scenarios = { { name = "cache-invalidation-race",
                     params = { race_probability = race or RACE, key_ttl_seconds = ttl, target = { tags = { "api" } } } } },
-    options = { seed = 21 },
+    options = { seed = 21, interval = "60s" },
   }
 end
 
@@ -66,8 +66,10 @@ for _, ttl in ipairs(TTLS) do
   t:number("stale_theory_" .. ttl, tutorial.pct(stale_theory))
   t:number("backend_" .. ttl, tutorial.fixed(m.backend_rate, 1))
   t:number("backend_theory_" .. ttl, tutorial.fixed(backend_theory, 1))
-  t:claim(("with a %d s TTL the share of stale reads is within 15%% of TTL / (TTL + 1/(rate x race))"):format(ttl),
-    ("%.1f%% vs %.1f%%"):format(m.stale * 100, stale_theory * 100), math.abs(m.stale - stale_theory) <= 0.15 * stale_theory)
+  -- An hour holds only 45 to 160 lost invalidations, so the measured share is
+  -- noisy: 25% is about three standard deviations of it.
+  t:claim(("with a %d s TTL the share of stale reads is within 25%% of TTL / (TTL + 1/(rate x race))"):format(ttl),
+    ("%.1f%% vs %.1f%%"):format(m.stale * 100, stale_theory * 100), math.abs(m.stale - stale_theory) <= 0.25 * stale_theory)
   t:claim(("with a %d s TTL the backend rate is within 5%% of KEYS / (TTL + KEYS/rate)"):format(ttl),
     ("%.1f/s vs %.1f/s"):format(m.backend_rate, backend_theory), math.abs(m.backend_rate - backend_theory) <= 0.05 * backend_theory)
 end

@@ -84,6 +84,7 @@ local near = measure(1, 0.9 * max_rate)
 t:say("at 90%% of it (%.0f pages/s): p99 %.0f ms, utilisation %.0f%%", 0.9 * max_rate, near.p99 * 1000, near.util * 100)
 t:number("near_rate", tutorial.count(0.9 * max_rate))
 t:number("near_p99", tutorial.ms(near.p99))
-t:claim("at 90% of that rate the N+1 page's p99 is over twice the p99 at 100 pages/s",
-  ("%.0f ms vs %.0f ms"):format(near.p99 * 1000, bug.p99 * 1000), near.p99 > 2 * bug.p99)
+t:claim("at 90% of that rate, with a tenth of the database still idle, the N+1 page's p99 is already over 1.5 times the p99 at 100 pages/s",
+  ("%.0f ms vs %.0f ms"):format(near.p99 * 1000, bug.p99 * 1000), near.p99 > 1.5 * bug.p99)
+t:number("bug_p99", tutorial.ms(bug.p99))
 t:finish()

@@ -22,8 +22,8 @@ local function run(pool_size, db_servers)
                 db = { servers = db_servers, service = { kind = "exponential", mean = HOLD } } },
       edges = { ["api->db"] = { pool = { size = pool_size, wait_timeout = "1s" } } },
     },
-    workload = { executor = "constant-arrival-rate", rate = RATE, duration = 60 },
-    options = { seed = 12 },
+    workload = { executor = "constant-arrival-rate", rate = RATE, duration = 600 },
+    options = { seed = 12, interval = "10s" },
   }
   return tutorial.edge(r, "api->db").pool, tutorial.component(r, "db")
 end

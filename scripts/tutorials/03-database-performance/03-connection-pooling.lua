@@ -7,7 +7,7 @@ package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
 local t = tutorial.new("03-database-performance/03-connection-pooling")
 
-local RATE, HOLD, DURATION = 300, 0.020, 60
+local RATE, HOLD, DURATION = 300, 0.020, 600
 local SIZES = { 7, 8, 10 }
 
 -- An API with a pool of connections to Postgres. A connection is held for
@@ -26,7 +26,7 @@ local function api(pool_size, db_servers)
       edges = { ["api->db"] = { pool = { size = pool_size, wait_timeout = "1s" } } },
     },
     workload = { executor = "constant-arrival-rate", rate = RATE, duration = DURATION },
-    options = { seed = 12 },
+    options = { seed = 12, interval = "10s" },
   }
 end
 

@@ -7,7 +7,7 @@ package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
 local t = tutorial.new("03-database-performance/04-deadlock-resolution")
 
-local RATE, P, QUERY, DB_SERVERS, DURATION = 200, 0.05, 0.005, 32, 30
+local RATE, P, QUERY, DB_SERVERS, DURATION = 200, 0.05, 0.005, 32, 120
 
 -- A transfer service: each request runs one transaction on Postgres. The
 -- deadlock scenario makes an attempt a deadlock victim with probability P;
