@@ -101,6 +101,11 @@ t:number("swr_max_age", tutorial.fixed(swr.max_age, 2) .. " s")
 t:claim("without protection every request in a recompute window queries the backend (within 10% of rate x recompute x windows)",
   tutorial.count(none.backend) .. " vs " .. tutorial.count(predicted_misses) .. " predicted",
   math.abs(none.backend - predicted_misses) <= 0.1 * predicted_misses and none.backend == none.waited)
+t:claim("and each of them waits the full rebuild time",
+  ("mean %s, longest %s"):format(tutorial.ms(none.wait_sum / math.max(1, none.waited)), tutorial.ms(none.max_wait)),
+  none.waited > 0 and math.abs(none.wait_sum / none.waited - RECOMPUTE) < 1e-6 and math.abs(none.max_wait - RECOMPUTE) < 1e-6)
+t:claim("neither recompute-on-miss nor single flight serves a stale answer",
+  ("%d and %d stale answers"):format(none.stale, single.stale), none.stale == 0 and single.stale == 0)
 t:claim("single flight sends one backend query per expiry window",
   tutorial.count(single.backend) .. " queries, " .. windows .. " windows", single.backend == windows)
 t:claim("with single flight the other requests in the window still wait, half the recompute time on average",

@@ -4,6 +4,7 @@
 --   syslab-lua scripts/tutorials/03-database-performance/01-n-plus-one.lua [--check] [--numbers]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
+local syslab = require "syslab"
 local tutorial = require "tutorial"
 local t = tutorial.new("03-database-performance/01-n-plus-one")
 
@@ -65,6 +66,20 @@ t:claim("p50 grows by N x the query time (within 10% of the prediction)",
   ("%.1f ms vs %.1f ms"):format(bug.p50 * 1000, predicted_p50 * 1000), math.abs(bug.p50 - predicted_p50) <= 0.1 * predicted_p50)
 t:claim("database utilisation matches the utilisation law, rate x queries x query time / servers, within 10%",
   ("%.1f%% vs %.1f%%"):format(bug.util * 100, predicted_util * 100), math.abs(bug.util - predicted_util) <= 0.1 * predicted_util)
+
+t:step("The same bug in a live service: the scenario's metrics")
+-- What the middleware of a real service would expose after 100 requests with the bug on.
+local registry = syslab.registry { seed = 1 }
+assert(registry:enable("n-plus-one-query", { items = ITEMS, batch_size = 1, query_ms = QUERY * 1000 }))
+for _ = 1, 100 do registry:decide { route = "/orders", method = "GET", component = "postgres", tags = { "db" } } end
+local metrics = registry:metrics()
+registry:close()
+local total = tonumber(metrics:match('db_queries_total{scenario="n%-plus%-one%-query"} ([%d%.e+]+)'))
+local observed = tonumber(metrics:match('db_queries_per_request_sum{scenario="n%-plus%-one%-query"} ([%d%.e+]+)'))
+t:say("after 100 requests: db_queries_total %s, db_queries_per_request sum %s", tostring(total), tostring(observed))
+t:number("live_total", tutorial.count(total or 0))
+t:claim("a live service's metrics show the same count: db_queries_total is 26 per request",
+  tostring(total) .. " after 100 requests", total == 100 * queries(1) and observed == total)
 
 t:step("The fix: fetch the customers in one IN (...) query (batch_size = 25)")
 local fixed = measure(ITEMS)
