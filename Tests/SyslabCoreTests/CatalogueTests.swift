@@ -15,18 +15,19 @@ struct CatalogueTests {
         "variable-latency", "tail-latency", "timeout-too-short", "timeout-too-long", "slow-start",
         "intermittent-5xx", "503-backpressure", "502-bad-gateway", "499-client-disconnect", "429-rate-limit",
         "thread-pool-exhaustion", "file-descriptor-leak", "memory-pressure", "disk-io-saturation", "bandwidth-limit",
+        "event-replay-lag", "event-ordering-issue", "snapshot-corruption", "saga-compensation-failure",
     ]
 
-    @Test func holdsExactlyTheFiftyNamesInOrder() {
+    @Test func holdsExactlyTheBuiltinNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
-        #expect(Set(Self.expectedNames).count == 50)
+        #expect(Set(Self.expectedNames).count == 54)
     }
 
     @Test(arguments: BuiltinCatalogue.all.map(\.name))
     func definitionIsComplete(_ name: String) throws {
         let s = try #require(BuiltinCatalogue.all.first { $0.name == name })
         try s.validateDefinition()
-        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources"].contains(s.category))
+        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "event-sourcing"].contains(s.category))
         #expect(!s.parameters.isEmpty, "at least one parameter")
         #expect(!s.metrics.isEmpty, "at least one domain metric")
         #expect(!s.effectKinds.isEmpty)
