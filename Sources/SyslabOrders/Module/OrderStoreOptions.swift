@@ -9,7 +9,9 @@ public struct OrderStoreOptions: Sendable, Equatable {
     /// Inline: each command catches the projections up (within the budget) before it
     /// returns. Manual: only catch_up and rebuild move them.
     public var inlineProjections = true
-    /// Most apply time (seconds) an inline catch-up spends; events beyond it wait.
+    /// Most injected apply delay (seconds, from event-replay-lag or any scenario giving a
+    /// delay at a projection) an inline catch-up spends; events beyond it wait. Real apply
+    /// time is not counted, so without such a scenario inline projections never lag.
     public var projectionBudget = 0.1
     /// Attempts of a saga step that fails (the first included) before the saga gives up on it.
     public var sagaMaxAttempts = 3
