@@ -18,6 +18,13 @@ struct CatalogueTests {
         "event-replay-lag", "event-ordering-issue", "snapshot-corruption", "saga-compensation-failure",
     ]
 
+    static let orderStorePoints: [String: RequestContext] = [
+        "event-replay-lag": RequestContext(route: "/projections/order_summary", component: EventSourcingPoints.projection),
+        "event-ordering-issue": RequestContext(route: "/projections/analytics", component: EventSourcingPoints.projection),
+        "snapshot-corruption": RequestContext(route: EventSourcingPoints.snapshotWrite, component: EventSourcingPoints.snapshot),
+        "saga-compensation-failure": RequestContext(route: "/saga/compensate/refund", component: EventSourcingPoints.saga),
+    ]
+
     @Test func holdsExactlyTheBuiltinNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
         #expect(Set(Self.expectedNames).count == 54)
@@ -62,12 +69,14 @@ struct CatalogueTests {
     func enablesWithDefaultsAndEmitsOnlyDeclaredValidEffects(_ name: String) throws {
         let h = try CatalogueHarness(name)
         let scenario = try #require(h.registry.scenario(named: name))
+        // The event-sourcing scenarios act only at the order store's decision points.
+        let context = Self.orderStorePoints[name] ?? RequestContext(route: "/api/items", method: "GET")
         var kinds = Set<EffectKind>()
         // 400 requests over 400 simulated seconds cover periodic and time-based
         // behaviour; then a burst of 2000 in 2 seconds exceeds every capacity.
         for (count, interval) in [(400, 1.0), (2_000, 0.001)] {
             for _ in 0..<count {
-                for effect in try h.decide() {
+                for effect in try h.decide(context) {
                     try effect.validate(scenario: name)
                     #expect(scenario.effectKinds.contains(effect.kind), "\(name) emitted undeclared \(effect.kind.name)")
                     kinds.insert(effect.kind)

@@ -25,7 +25,7 @@ enum SnapshotCorruption {
         let on = p.string("on")
         guard !phase.isEmpty, on == "both" || on == phase else { return }
         guard invocation.random.nextUnit() < p.double("corruption_probability") else { return }
-        try invocation.metrics.increment(corrupted.name, by: 1, LabelValues(invocation.scenario, phase))
+        try invocation.metrics.increment(corrupted.name, by: 1, LabelValues(phase))
         emit(.truncate(keeping: p.double("keep_fraction")))
     }
 }
