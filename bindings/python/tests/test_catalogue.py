@@ -1,4 +1,4 @@
-"""The 50 built-in scenarios through Python, the fixed-layout decision API
+"""The built-in scenarios through Python, the fixed-layout decision API
 (syslab.Decider), and the example scenarios written in Lua."""
 
 import threading
