@@ -80,6 +80,20 @@ check(store:stock("book") == 0 and store:order("s-1").status == "shipped")
 check(store:saga_status("s-1").status == "completed")
 local rebuilt = assert(store:rebuild("order_summary"))
 check(rebuilt.order_summary.events == 6)
+
+-- The orders_* metrics pass promtool's checks, in the registry's exposition too.
+local text = store:metrics()
+check(registry:metrics():find("orders_events_appended_total", 1, true), "the registry's exposition carries the store's metrics")
+for _, name in ipairs { "orders_events_appended_total", "orders_event_append_rate", "orders_projection_lag_seconds",
+                        "orders_snapshots_written_total", "orders_saga_duration_seconds_bucket", "orders_replay_duration_seconds_bucket" } do
+  check(text:find(name, 1, true), name .. " is exposed")
+end
+local exposition = dir .. "/metrics.txt"
+local f = assert(io.open(exposition, "w"))
+f:write(text)
+f:close()
+local lint, lint_ok = run("promtool check metrics < " .. exposition .. " 2>&1")
+check(lint_ok, "promtool check metrics: " .. lint)
 store:close()
 
 -- The example script runs its story and exits 0.
