@@ -45,6 +45,18 @@ struct SagaTests {
         try t.finish()
     }
 
+    @Test func backoffDoublesWithSeededJitterUpToTheCap() {
+        let policy = RetryPolicy(maxAttempts: 10, base: 0.01)
+        var random = SeededGenerator(seed: 9)
+        for attempt in 1...8 {
+            let ceiling = min(1.0, 0.01 * Double(1 << (attempt - 1)))
+            let delay = policy.delay(afterAttempt: attempt, random: &random)
+            #expect(delay >= ceiling * 0.5 && delay < ceiling, "attempt \(attempt): \(delay) outside [\(ceiling / 2), \(ceiling))")
+        }
+        var a = SeededGenerator(seed: 1), b = SeededGenerator(seed: 1)
+        #expect(policy.delay(afterAttempt: 3, random: &a) == policy.delay(afterAttempt: 3, random: &b), "same seed, same delay")
+    }
+
     @Test func aSagaResumesAfterARestart() throws {
         let t = try TemporaryStore(options: Self.fast)
         try t.store.setStock(SKU("book"), available: 1)
