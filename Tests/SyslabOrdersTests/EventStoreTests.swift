@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Testing
 import SyslabCore
 @testable import SyslabOrders
@@ -65,6 +66,32 @@ struct EventStoreTests {
             let types = try t.store.history(of: OrderID("o-\(i)")).map { $0["type"]?.stringValue ?? "" }
             #expect(types == ["OrderPlaced", "PaymentCaptured"])
         }
+        try t.finish()
+    }
+
+    @Test func threadsSharingAStoreAndAFileLoseNothing() throws {
+        let t = try TemporaryStore()
+        let second = try OrderStore(path: t.path, registry: t.registry)
+        defer { second.close() }
+        let stores = [t.store, second]
+        let failures = Lock()
+        var errors: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for i in 0..<15 {
+                do {
+                    let store = stores[(worker + i) % 2]
+                    _ = try store.execute(Orders.place("w\(worker)-\(i)"))
+                    _ = try store.execute(Orders.command("pay", "w\(worker)-\(i)"))
+                } catch {
+                    failures.withLock { errors.append("\(error)") }
+                }
+            }
+        }
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(try t.store.log.count() == 120)
+        _ = try t.store.catchUp()
+        #expect(try t.store.summaries().count == 60)
+        #expect(try t.store.summaries().allSatisfy { $0["status"] == "paid" })
         try t.finish()
     }
 
