@@ -153,6 +153,22 @@ struct EventStoreTests {
         try t.finish()
     }
 
+    @Test func aDamagedEventRowIsReportedAsCorruptNotACrash() throws {
+        let t = try TemporaryStore()
+        _ = try t.store.execute(Orders.place("o-1"))
+        // Another program wrote garbage into the log (INSERT is all the triggers allow).
+        try t.store.db.execute("INSERT INTO events (order_id, version, type, payload, recorded_at) VALUES ('o-1', 2, 'PaymentCaptured', '{broken', 0)")
+        for attempt in [{ _ = try t.store.execute(Orders.command("ship", "o-1")) }, { _ = try t.store.history(of: OrderID("o-1")) }] as [() throws -> Void] {
+            do {
+                try attempt()
+                Issue.record("a damaged row must be an error")
+            } catch let error as SyslabError {
+                guard case .corrupt = error else { Issue.record("expected corrupt, got \(error)"); continue }
+            }
+        }
+        try t.finish()
+    }
+
     @Test func optionsAreChecked() throws {
         #expect(throws: SyslabError.self) { try OrderStoreOptions.parse(["snapshot_every": 0]) }
         #expect(throws: SyslabError.self) { try OrderStoreOptions.parse(["snapshot_every": 2.5]) }
