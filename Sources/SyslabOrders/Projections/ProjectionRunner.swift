@@ -83,7 +83,9 @@ struct ProjectionRunner {
                 progress.caughtUp = false
                 break
             }
-            let moved = try db.transaction { () -> Bool in
+            // Not fsynced on its own: a lost commit is re-applied from the log (rows and
+            // position commit together), and the next command's commit fsyncs it anyway.
+            let moved = try db.transaction(durable: false) { () -> Bool in
                 let done = try deliver(plan, to: projection, &progress)
                 var position = start
                 for event in batch {
@@ -150,7 +152,7 @@ struct ProjectionRunner {
     /// Empties the projection and replays the whole log into it.
     func rebuild(_ projection: Projection) throws -> (events: Int, seconds: Double) {
         let started = ProjectionRunner.monotonic()
-        try db.transaction {
+        try db.transaction(durable: false) {
             try projection.clear(in: db)
             try db.query("DELETE FROM projection_positions WHERE name = ?", [.text(projection.name)])
         }

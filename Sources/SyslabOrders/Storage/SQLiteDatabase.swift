@@ -116,7 +116,16 @@ final class SQLiteDatabase {
     /// Runs `body` in one transaction. IMMEDIATE takes the write lock at BEGIN, so
     /// two writers serialise there (waiting up to the busy timeout) instead of
     /// failing later on a lock upgrade.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    ///
+    /// `durable: false` commits without its own fsync (synchronous=NORMAL): for data
+    /// that can be recomputed from durable data, such as projections, whose rows and
+    /// position commit together. A crash may lose such a commit, never tear it, and
+    /// the next durable commit fsyncs the WAL with everything before it.
+    func transaction<T>(durable: Bool = true, _ body: () throws -> T) throws -> T {
+        if !durable {
+            try execute("PRAGMA synchronous=NORMAL")
+        }
+        defer { if !durable { try? execute("PRAGMA synchronous=FULL") } }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
