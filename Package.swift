@@ -6,6 +6,7 @@
 //   SyslabTracing     components, topologies, templates, traces, exporters, views, analysis
 //   SyslabSimulation  discrete-event engine, component models, workloads, results
 //   SyslabStore       the Redis store for a registry's enabled set, workspaces, fleet metrics (hiredis)
+//   SyslabOrders      the CQRS / event-sourcing order module on SQLite (docs/orders.md)
 //   SyslabLua         the Lua 5.4 module (lua_State glue, via the C shim)
 //   SyslabCABI        the @_cdecl C ABI declared in Include/syslab.h  -> libsyslab.so
 //   control-plane/    a nested package: the `syslab` command and `syslab serve` (Hummingbird,
@@ -38,6 +39,9 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SyslabCore"),
         .target(name: "SyslabTracing", dependencies: ["SyslabCore"]),
         .target(
@@ -49,16 +53,18 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         .target(name: "SyslabStore", dependencies: ["SyslabCore", "CHiredis"]),
+        .target(name: "SyslabOrders", dependencies: ["SyslabCore", "CSQLite"]),
         .target(
             name: "SyslabLua",
-            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "CLuaShim"]),
+            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "SyslabOrders", "CLuaShim"]),
         .target(
             name: "SyslabCABI",
-            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "SyslabLua"]),
+            dependencies: ["SyslabCore", "SyslabTracing", "SyslabSimulation", "SyslabStore", "SyslabOrders", "SyslabLua"]),
         .testTarget(name: "SyslabCoreTests", dependencies: ["SyslabCore"]),
         .testTarget(name: "SyslabTracingTests", dependencies: ["SyslabTracing"]),
         .testTarget(name: "SyslabSimulationTests", dependencies: ["SyslabSimulation"]),
         .testTarget(name: "SyslabStoreTests", dependencies: ["SyslabStore", "SyslabCore"]),
+        .testTarget(name: "SyslabOrdersTests", dependencies: ["SyslabOrders", "SyslabCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

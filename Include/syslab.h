@@ -69,7 +69,8 @@ typedef enum syslab_status {
     SYSLAB_ECORRUPT = -10,  /* stored data is corrupt */
     SYSLAB_ELIMIT = -11,    /* a safety limit (memory, instructions, size) was hit */
     SYSLAB_ENOMEM = -12,    /* out of memory */
-    SYSLAB_EINTERNAL = -13  /* a bug in libsyslab; please report it */
+    SYSLAB_EINTERNAL = -13, /* a bug in libsyslab; please report it */
+    SYSLAB_ECONFLICT = -14  /* a version check failed: someone else wrote first */
 } syslab_status;
 
 /*
@@ -523,6 +524,79 @@ int syslab_report_passed(const syslab_report *report, int *out_passed);
  * Errors: SYSLAB_EINVAL (NULL), SYSLAB_ERANGE (percentile outside [0, 100]).
  * Thread-safe. */
 int syslab_report_percentile(const syslab_report *report, double percentile, int corrected, double *out_seconds);
+
+/* ------------------------------------------------------------------------ */
+/* Order store: CQRS and event sourcing on SQLite (docs/orders.md)           */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * An order-management store in one SQLite file: an append-only event log
+ * (WAL, synchronous=FULL: an acknowledged command survives kill -9), snapshots
+ * with checksums, the OrderSummary and Analytics projections with stored
+ * positions, and a payment saga. The event-sourcing scenarios of `registry`
+ * (event-replay-lag, event-ordering-issue, snapshot-corruption,
+ * saga-compensation-failure) act on it, and its metrics (orders_*) join the
+ * registry's exposition. Calls on one handle are serialised (thread-safe);
+ * several handles and processes may share one file.
+ */
+typedef struct syslab_orders syslab_orders;
+
+/*
+ * Opens (creating if needed) the store at `path`. `registry` may be NULL (the
+ * store makes its own); a registry given here should stay open until the store
+ * is closed (the store holds a reference, so freeing it first is safe but ends
+ * its Lua scenarios and Redis link). options_json (may be NULL): {"snapshot_every": 20, "projections":
+ * "inline" | "manual", "projection_budget_ms": 100, "saga_max_attempts": 3,
+ * "saga_backoff_ms": 5, "seed": n}. Errors: SYSLAB_EINVAL (out or path NULL,
+ * unknown option), SYSLAB_EIO (cannot create or open the file), SYSLAB_ECORRUPT
+ * (not an order store, or damaged), SYSLAB_EJSON, SYSLAB_ERANGE, SYSLAB_ETYPE.
+ */
+int syslab_orders_open(syslab_orders **out, const char *path, syslab_registry *registry, const char *options_json);
+
+/* Closes the store. NULL-safe. Must not race with other calls on it. */
+void syslab_orders_close(syslab_orders *orders);
+
+/*
+ * Runs a command: {"command": "place", "order_id", "customer_id", "amount"
+ * (integer minor units), "currency", "address": {"line1", "city", "postcode",
+ * "country"}, "sku", "quantity"}, {"command": "pay" | "ship" | "cancel",
+ * "order_id"}, each with an optional "expected_version"; or a maintenance
+ * command: "set_stock" {"sku", "available"}, "catch_up", "damage_snapshot"
+ * {"order_id"}. *out_json (owned) lists the appended events. Errors:
+ * SYSLAB_EINVAL (NULL, bad or missing field, a command the order's state
+ * refuses), SYSLAB_ERANGE (negative or fractional money), SYSLAB_EEXISTS (order
+ * already placed), SYSLAB_ECONFLICT (the order is not at expected_version),
+ * SYSLAB_ENOTFOUND (unknown command), SYSLAB_EIO, SYSLAB_ECORRUPT.
+ */
+int syslab_orders_execute(syslab_orders *orders, const char *command_json, char **out_json);
+
+/*
+ * Reads: {"query": "order" | "state" | "history" | "saga", "order_id"},
+ * {"query": "orders", "limit"}, {"query": "stock", "sku"}, {"query":
+ * "analytics" | "lag" | "status" | "integrity"}. "order" reads the OrderSummary
+ * projection (null when it has not seen the order), "state" the event log.
+ * *out_json is owned. Errors as for execute.
+ */
+int syslab_orders_query(syslab_orders *orders, const char *query_json, char **out_json);
+
+/*
+ * Rebuilds a projection ("order_summary", "analytics") or both (NULL) by
+ * replaying the log; *out_json (owned) gives events, seconds and events per
+ * second for each. Errors: SYSLAB_EINVAL, SYSLAB_ENOTFOUND, SYSLAB_EIO.
+ */
+int syslab_orders_rebuild(syslab_orders *orders, const char *projection, char **out_json);
+
+/*
+ * The payment saga: {"action": "start", "order": {place fields}, "max_steps":
+ * n}, {"action": "resume"} (after a restart), {"action": "get", "order_id"}.
+ * *out_json (owned) is the saga (status running, compensating, completed,
+ * compensated or dead_lettered) or, for resume, an array of them.
+ */
+int syslab_orders_saga(syslab_orders *orders, const char *request_json, char **out_json);
+
+/* The registry's Prometheus exposition including the orders_* metrics.
+ * *out_text is owned. NULL orders or out_text: SYSLAB_EINVAL. */
+int syslab_orders_metrics_text(syslab_orders *orders, char **out_text);
 
 #ifdef __cplusplus
 }

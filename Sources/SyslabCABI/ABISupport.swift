@@ -19,6 +19,7 @@ public enum SyslabStatus {
     public static let limitExceeded: Int32 = -11
     public static let noMemory: Int32 = -12
     public static let `internal`: Int32 = -13
+    public static let conflict: Int32 = -14
 
     static func of(_ error: SyslabError) -> Int32 {
         switch error {
@@ -33,6 +34,7 @@ public enum SyslabStatus {
         case .io: return io
         case .corrupt: return corrupt
         case .limitExceeded: return limitExceeded
+        case .conflict: return conflict
         }
     }
 
@@ -52,6 +54,7 @@ public enum SyslabStatus {
         case limitExceeded: return "limit exceeded"
         case noMemory: return "out of memory"
         case `internal`: return "internal error"
+        case conflict: return "version conflict"
         default: return "unknown status code"
         }
     }

@@ -33,6 +33,7 @@ public enum LuaModule {
         try LuaDecision.register(L)
         LuaSimulation.register(L)
         try LuaTracing.register(L)
+        LuaOrders.addModule(L)
         return 1
     }
 

@@ -15,18 +15,26 @@ struct CatalogueTests {
         "variable-latency", "tail-latency", "timeout-too-short", "timeout-too-long", "slow-start",
         "intermittent-5xx", "503-backpressure", "502-bad-gateway", "499-client-disconnect", "429-rate-limit",
         "thread-pool-exhaustion", "file-descriptor-leak", "memory-pressure", "disk-io-saturation", "bandwidth-limit",
+        "event-replay-lag", "event-ordering-issue", "snapshot-corruption", "saga-compensation-failure",
     ]
 
-    @Test func holdsExactlyTheFiftyNamesInOrder() {
+    static let orderStorePoints: [String: RequestContext] = [
+        "event-replay-lag": RequestContext(route: "/projections/order_summary", component: EventSourcingPoints.projection),
+        "event-ordering-issue": RequestContext(route: "/projections/analytics", component: EventSourcingPoints.projection),
+        "snapshot-corruption": RequestContext(route: EventSourcingPoints.snapshotWrite, component: EventSourcingPoints.snapshot),
+        "saga-compensation-failure": RequestContext(route: "/saga/compensate/refund", component: EventSourcingPoints.saga),
+    ]
+
+    @Test func holdsExactlyTheBuiltinNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
-        #expect(Set(Self.expectedNames).count == 50)
+        #expect(Set(Self.expectedNames).count == 54)
     }
 
     @Test(arguments: BuiltinCatalogue.all.map(\.name))
     func definitionIsComplete(_ name: String) throws {
         let s = try #require(BuiltinCatalogue.all.first { $0.name == name })
         try s.validateDefinition()
-        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources"].contains(s.category))
+        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "event-sourcing"].contains(s.category))
         #expect(!s.parameters.isEmpty, "at least one parameter")
         #expect(!s.metrics.isEmpty, "at least one domain metric")
         #expect(!s.effectKinds.isEmpty)
@@ -61,12 +69,14 @@ struct CatalogueTests {
     func enablesWithDefaultsAndEmitsOnlyDeclaredValidEffects(_ name: String) throws {
         let h = try CatalogueHarness(name)
         let scenario = try #require(h.registry.scenario(named: name))
+        // The event-sourcing scenarios act only at the order store's decision points.
+        let context = Self.orderStorePoints[name] ?? RequestContext(route: "/api/items", method: "GET")
         var kinds = Set<EffectKind>()
         // 400 requests over 400 simulated seconds cover periodic and time-based
         // behaviour; then a burst of 2000 in 2 seconds exceeds every capacity.
         for (count, interval) in [(400, 1.0), (2_000, 0.001)] {
             for _ in 0..<count {
-                for effect in try h.decide() {
+                for effect in try h.decide(context) {
                     try effect.validate(scenario: name)
                     #expect(scenario.effectKinds.contains(effect.kind), "\(name) emitted undeclared \(effect.kind.name)")
                     kinds.insert(effect.kind)

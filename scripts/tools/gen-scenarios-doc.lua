@@ -13,8 +13,9 @@ local examples = { "gradual-brownout", "canary-bad-deploy", "regional-latency", 
 local category_titles = {
   latency = "Latency", http = "HTTP", database = "Database", caching = "Caching",
   network = "API and network", concurrency = "Concurrency", resources = "Resources",
+  ["event-sourcing"] = "Event sourcing",
 }
-local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources" }
+local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "event-sourcing" }
 
 local function cell(text)
   return (tostring(text):gsub("|", "\\|"):gsub("\n", " "))

@@ -61,6 +61,11 @@ public enum BuiltinCatalogue {
         MemoryPressure.scenario,
         DiskIoSaturation.scenario,
         BandwidthLimit.scenario,
+        // Event sourcing: these act on the order module (SyslabOrders).
+        EventReplayLag.scenario,
+        EventOrderingIssue.scenario,
+        SnapshotCorruption.scenario,
+        SagaCompensationFailure.scenario,
     ]
 }
 

@@ -12,12 +12,14 @@ public enum SyslabError: Error, Equatable, CustomStringConvertible, Sendable {
     case io(String)
     case corrupt(String)
     case limitExceeded(String)
+    /// Someone else changed the data first (an optimistic-concurrency version check failed).
+    case conflict(String)
 
     public var message: String {
         switch self {
         case .invalidArgument(let m), .invalidJSON(let m), .invalidUTF8(let m), .notFound(let m),
             .outOfRange(let m), .typeMismatch(let m), .alreadyExists(let m), .scriptError(let m),
-            .io(let m), .corrupt(let m), .limitExceeded(let m):
+            .io(let m), .corrupt(let m), .limitExceeded(let m), .conflict(let m):
             return m
         }
     }
@@ -39,6 +41,7 @@ public enum SyslabError: Error, Equatable, CustomStringConvertible, Sendable {
         case .io: return "I/O error"
         case .corrupt: return "corrupt data"
         case .limitExceeded: return "limit exceeded"
+        case .conflict: return "version conflict"
         }
     }
 }
@@ -58,6 +61,7 @@ extension SyslabError {
         case .io(let m): return .io(prefix + m)
         case .corrupt(let m): return .corrupt(prefix + m)
         case .limitExceeded(let m): return .limitExceeded(prefix + m)
+        case .conflict(let m): return .conflict(prefix + m)
         }
     }
 }

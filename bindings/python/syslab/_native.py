@@ -58,6 +58,7 @@ class SyslabError(Exception):
 OK = 0
 EINVAL, EJSON, EUTF8, ENOTFOUND, ERANGE, ETYPE, EEXISTS = -1, -2, -3, -4, -5, -6, -7
 ESCRIPT, EIO, ECORRUPT, ELIMIT, ENOMEM, EINTERNAL = -8, -9, -10, -11, -12, -13
+ECONFLICT = -14
 
 
 def declare(name: str, restype: Any, *argtypes: Any) -> Any:
