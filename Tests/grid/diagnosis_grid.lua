@@ -6,7 +6,8 @@
 --       [--templates a,b,c] [--duration S] [--verbose]
 --
 -- For each template: a quiet control run sizes the load (the busiest node at
--- about 40% utilisation) and lists the components; then each scenario kind
+-- about 40% utilisation, and runs long enough for 150 requests a third) and
+-- lists the components; then each scenario kind
 -- is aimed at a seeded random component where it applies, switched on for
 -- the middle third of the run. Controls: no scenario; an inert scenario
 -- (fixed-latency of 0 ms); the inert scenario while the load triples.
@@ -44,12 +45,17 @@ while i <= #arg do
   i = i + 1
 end
 local templates = only or assert(SETS[set], "--set must be own or heldout")
+-- Each template's run lasts `duration` seconds, or longer at low rates, so
+-- each third has at least 150 requests to compare.
 local third = duration / 3
 
 -- Component categories from the catalogue: clients are the load generator's
 -- side; data stores take the database scenarios.
 local category = {}
-for _, c in ipairs(syslab.tracing.components()) do category[c.id] = c.category end
+for _, group in ipairs(syslab.tracing.components().categories) do
+  for _, c in ipairs(group.components) do category[c.id] = group.id end
+end
+assert(category.postgres == "data-stores" and category.frontend == "clients", "component catalogue layout changed")
 local function isDataStore(kind) return category[kind] == "data-stores" or kind == "s3" or kind == "dynamodb" end
 
 -- A random stream per (seed, template, kind), the same on every machine.
@@ -74,7 +80,7 @@ end
 local function system(template) return { template = template } end
 
 local function constant(rate)
-  return { executor = "constant-arrival-rate", rate = rate, timeUnit = "1s", duration = ("%gs"):format(duration) }
+  return { executor = "constant-arrival-rate", rate = rate, timeUnit = "1s", duration = ("%gs"):format(3 * third) }
 end
 
 -- The load triples for the middle third (1 s ramps at its edges).
@@ -157,8 +163,9 @@ for _, template in ipairs(templates) do
     if busiest < 0.9 then break end
     rate = rate / 4
   end
-  rate = math.max(4, math.min(60, rate * 0.4 / math.max(busiest, 1e-6)))
+  rate = math.max(1, math.min(150, rate * 0.4 / math.max(busiest, 1e-6)))
   rate = math.floor(rate * 10 + 0.5) / 10
+  third = math.max(duration, 450 / rate) / 3
 
   local control, controlFindings = run { system = system(template), workload = constant(rate), options = { seed = seed } }
   local nodes = {}
@@ -208,6 +215,11 @@ for _, template in ipairs(templates) do
       local stats = byKind[kind.name] or { cells = 0, visible = 0, top = 0, kind = 0 }
       byKind[kind.name] = stats
       stats.cells = stats.cells + 1
+      if verbose then
+        local first = findings[1]
+        io.stderr:write(("  %-26s @%-16s visible=%-5s first: %s\n"):format(kind.name, target.id, tostring(visible(r)),
+          first and ("[" .. first.severity .. " " .. first.kind .. " " .. tostring(first.node) .. "] " .. first.title) or "none"))
+      end
       if visible(r) then
         totals.visible = totals.visible + 1
         stats.visible = stats.visible + 1
@@ -223,13 +235,13 @@ for _, template in ipairs(templates) do
       end
     end
   end
-  if verbose then io.stderr:write(("%s: rate %g/s, %d components\n"):format(template, rate, #nodes)) end
+  if verbose then io.stderr:write(("%s: rate %g/s for %g s, %d components\n"):format(template, rate, 3 * third, #nodes)) end
 end
 
 local function rate(part, whole) return whole > 0 and part / whole or 1 end
 local function pct(x) return ("%.1f%%"):format(x * 100) end
 
-print(("diagnosis grid: set %s, seed %d, %d templates, %g s runs"):format(only and "custom" or set, seed, #templates, duration))
+print(("diagnosis grid: set %s, seed %d, %d templates, runs of at least %g s"):format(only and "custom" or set, seed, #templates, duration))
 print(("%-28s %6s %8s %7s %7s"):format("scenario", "cells", "visible", "top-1", "kind"))
 for _, kind in ipairs(KINDS) do
   local s = byKind[kind.name]

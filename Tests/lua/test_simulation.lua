@@ -89,7 +89,7 @@ local custom = assert(syslab.simulate({
   workload = { executor = "constant-arrival-rate", rate = 50, duration = "10s" },
   scenarios = { { name = "lua-slowdown", at = "5s", params = { target = { tags = { "db" } } } } },
 }, registry)):table()
-check(custom.effects["lua-slowdown"].delay > 100)
+check(custom.injected.effects["lua-slowdown"].delay > 100)
 check(custom.phases[2].latency.p50 - custom.phases[1].latency.p50 > 0.025, "the delay shows in p50")
 check(#registry:status().enabled == 0, "the caller's registry is untouched")
 

@@ -118,7 +118,11 @@ struct PhaseComparison {
         // Load: requests per second against the baseline.
         if base.arrivalRate > 0 {
             let load = phase.arrivalRate / base.arrivalRate
-            if load >= 1.5 || load <= 1 / 1.5, phase.started >= 20 {
+            // Arrivals are counts: their noise is Poisson (variance = count).
+            let widthP = max(phase.end - phase.start, 1e-9), widthB = max(base.end - base.start, 1e-9)
+            let se = (Double(phase.started) / (widthP * widthP) + Double(base.started) / (widthB * widthB)).squareRoot()
+            let beyondNoise = abs(phase.arrivalRate - base.arrivalRate) >= Self.z * se
+            if load >= 1.5 || load <= 1 / 1.5, phase.started >= 20, beyondNoise {
                 found.append(Anomaly(
                     kind: .loadChange, node: index(of: entry) ?? 0, score: 0,
                     title: "load \(load >= 1 ? "rose" : "fell") ×\(num(load)) \(window)",
@@ -135,12 +139,12 @@ struct PhaseComparison {
             let utilisation = c.utilisation.map { " (utilisation \(pct($0)))" } ?? ""
 
             // Self time: the node's own work per call.
-            if Self.rose(c.meanService, c.serviceStddev, c.served, b.meanService, b.serviceStddev, b.served, ratio: 1.2, absolute: 0.0005) {
+            if Self.rose(c.meanService, c.serviceStddev, c.services, b.meanService, b.serviceStddev, b.services, ratio: 1.2, absolute: 0.0005) {
                 let delta = c.meanService - b.meanService
                 found.append(Anomaly(
                     kind: .latencyOrigin, node: i, score: delta * visits / userBase,
                     title: "\(c.id) got slower: its own work per call rose ×\(num(c.meanService / max(b.meanService, 1e-9))) \(window)",
-                    evidence: "self time (excluding its calls) \(ms(b.meanService)) → \(ms(c.meanService)) per call over \(c.served) calls, about \(ms(delta * visits)) more per request\(utilisation)",
+                    evidence: "self time (excluding its calls) \(ms(b.meanService)) → \(ms(c.meanService)) per call over \(c.services) calls, about \(ms(delta * visits)) more per request\(utilisation)",
                     tip: tipForSlowNode(c.kind)))
             }
 

@@ -14,11 +14,15 @@ public struct NodeCounters: Sendable {
     /// it waits on its callees is not in it), in seconds, and of its squares.
     public var serviceTime = 0.0
     public var serviceSquares = 0.0
+    /// Service times recorded (counted when the work starts, like the sums).
+    public var services = 0
     /// Sum of time waiting before work starts (for a server, or for a thread
     /// or connection inside the node), and of its squares.
     public var queueWait = 0.0
     public var queueWaitSquares = 0.0
     public var queueWaits = 0
+    /// Calls the node started to work on (each once): the count behind the mean waits.
+    public var started = 0
     /// The part of `queueWait` spent waiting for a thread, connection or
     /// backlog slot inside the node, off its servers (a pool's wait metric).
     public var resourceWait = 0.0

@@ -57,8 +57,9 @@ public struct ComponentReport: Sendable {
     /// `injected` section only; the diagnosis never reads it.
     public var effects: Int
     public var anomalies: Int
-    /// Calls answered (succeeded or failed): the count behind the means.
+    /// Calls answered (succeeded or failed), and services started (the count behind `meanService`).
     public var served: Int = 0
+    public var services: Int = 0
     public var serviceStddev: Double = 0
     public var queueWaitStddev: Double = 0
     /// Mean wait for a thread, connection or backlog slot inside the node, off its servers.
@@ -78,7 +79,7 @@ public struct ComponentReport: Sendable {
             "originated_causes": .object(originatedCauses.mapValues { .number(Double($0)) }),
             "mean_queue": .number(meanQueue), "mean_queue_wait": .number(meanQueueWait), "mean_resource_wait": .number(meanResourceWait),
             "mean_service": .number(meanService), "service_stddev": .number(serviceStddev),
-            "mean_latency": .number(meanLatency), "served": .number(Double(served)),
+            "mean_latency": .number(meanLatency), "served": .number(Double(served)), "services": .number(Double(services)),
             "anomalies": .number(Double(anomalies)),
         ]
         if let cache { o["cache"] = cache.json }

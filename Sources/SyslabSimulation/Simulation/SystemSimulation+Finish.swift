@@ -96,6 +96,7 @@ extension SystemSimulation {
             let busy = (b.busyArea[i] - a.busyArea[i]) / width
             let served = (n.succeeded + n.failed) - (m.succeeded + m.failed)
             let waits = n.queueWaits - m.queueWaits
+            let services = n.services - m.services
             let consumed = n.consumed - m.consumed
             var cache: CacheReport? = nil
             if caches[i] != nil {
@@ -105,7 +106,10 @@ extension SystemSimulation {
                                     coalesced: b.caches[i].coalesced - a.caches[i].coalesced)
             }
             // Means and spreads per answered call (waits of calls still queued count when they end).
-            let perWait = Double(max(served, waits))
+            // Waits are summed as calls start work; a span in which more calls
+            // start than end (a ramp) divides by the calls started.
+            let started = n.started - m.started
+            let perWait = Double(started > 0 ? started : max(served, waits))
             func stddev(_ sum: Double, _ squares: Double, _ count: Double) -> Double {
                 count > 1 ? (max(0, squares / count - (sum / count) * (sum / count))).squareRoot() : 0
             }
@@ -116,15 +120,18 @@ extension SystemSimulation {
                 succeeded: n.succeeded - m.succeeded, failed: n.failed - m.failed, causes: causes,
                 utilisation: stations[i].isUnlimited ? nil : busy / Double(stations[i].servers),
                 meanQueue: (b.queueArea[i] - a.queueArea[i]) / width,
-                meanQueueWait: served > 0 ? (n.queueWait - m.queueWait) / Double(max(served, waits)) : 0,
-                meanService: served > 0 ? (n.serviceTime - m.serviceTime) / Double(served) : 0,
+                meanQueueWait: served > 0 || started > 0 ? (n.queueWait - m.queueWait) / Double(started > 0 ? started : max(served, waits)) : 0,
+                // Per service started in the span: a span in which more work starts
+                // than ends (a ramp) must not read as slower work.
+                meanService: services > 0 ? (n.serviceTime - m.serviceTime) / Double(services) : 0,
                 cache: cache, consumed: consumed, meanLag: consumed > 0 ? (n.lagSum - m.lagSum) / Double(consumed) : 0,
                 effects: n.effects - m.effects, anomalies: n.anomalies - m.anomalies)
             report.originatedCauses = originated
             report.served = served
-            report.serviceStddev = stddev(n.serviceTime - m.serviceTime, n.serviceSquares - m.serviceSquares, Double(served))
+            report.services = services
+            report.serviceStddev = stddev(n.serviceTime - m.serviceTime, n.serviceSquares - m.serviceSquares, Double(services))
             report.queueWaitStddev = stddev(n.queueWait - m.queueWait, n.queueWaitSquares - m.queueWaitSquares, perWait)
-            report.meanResourceWait = served > 0 ? (n.resourceWait - m.resourceWait) / perWait : 0
+            report.meanResourceWait = served > 0 || started > 0 ? (n.resourceWait - m.resourceWait) / perWait : 0
             report.meanLatency = served > 0 ? (n.latencySum - m.latencySum) / Double(served) : 0
             return report
         }

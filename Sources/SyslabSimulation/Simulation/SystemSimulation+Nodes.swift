@@ -61,6 +61,7 @@ extension SystemSimulation {
         if calls[c].effectsPending {
             // The first time the node takes the call.
             calls[c].effectsPending = false
+            stats.nodes[node].started += 1
             if calls[c].publishedAt >= 0 {
                 stats.nodes[node].consumed += 1
                 stats.nodes[node].lagSum += now - calls[c].publishedAt
@@ -90,6 +91,7 @@ extension SystemSimulation {
         }
         stats.nodes[node].serviceTime += duration
         stats.nodes[node].serviceSquares += duration * duration
+        stats.nodes[node].services += 1
         events.schedule(after: duration, .serviceDone(c, calls.generation(c)))
     }
 
