@@ -151,19 +151,21 @@ local misses = {}
 
 for _, template in ipairs(templates) do
   -- Size the load: the busiest limited node at about 40% utilisation. A
-  -- saturated probe says only "too much", so it probes again lower.
-  local rate, busiest = 20, 1
-  for _ = 1, 4 do
+  -- saturated probe says only "too much", and a short one undercounts slow
+  -- nodes, so it probes again at the rate it computed until it lands near 40%.
+  local rate = 20
+  for _ = 1, 6 do
     local probe = run { system = system(template), options = { seed = seed },
-                        workload = { executor = "constant-arrival-rate", rate = rate, timeUnit = "1s", duration = "10s" } }
-    busiest = 0
+                        workload = { executor = "constant-arrival-rate", rate = rate, timeUnit = "1s", duration = "30s" } }
+    local busiest = 0
     for _, c in ipairs(probe.components) do
       if type(c.utilisation) == "number" and c.utilisation > busiest then busiest = c.utilisation end
     end
-    if busiest < 0.9 then break end
-    rate = rate / 4
+    local next = busiest >= 0.9 and rate / 4 or math.min(150, rate * 0.4 / math.max(busiest, 1e-6))
+    local settled = math.abs(next - rate) <= 0.15 * rate
+    rate = math.max(1, next)
+    if settled then break end
   end
-  rate = math.max(1, math.min(150, rate * 0.4 / math.max(busiest, 1e-6)))
   rate = math.floor(rate * 10 + 0.5) / 10
   third = math.max(duration, 450 / rate) / 3
 

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SyslabCore
 
 /// Compares one phase with the baseline phase, node by node and edge by edge,
@@ -51,11 +54,12 @@ struct PhaseComparison {
 
     /// Whether mean `p` (spread `sp` over `np` samples) is above mean `b` by at
     /// least `ratio` times, `absolute`, and `z` standard errors of the difference.
+    /// (`ratio` nil: no ratio test, for logarithms.)
     static func rose(_ p: Double, _ sp: Double, _ np: Int, _ b: Double, _ sb: Double, _ nb: Int,
-                     ratio: Double, absolute: Double) -> Bool {
+                     ratio: Double?, absolute: Double) -> Bool {
         guard np >= 20, nb >= 20 || b == 0 else { return false }
         let delta = p - b
-        guard delta >= absolute, p >= b * ratio else { return false }
+        guard delta >= absolute, ratio.map({ p >= b * $0 }) ?? true else { return false }
         let se = (sp * sp / Double(np) + sb * sb / Double(max(nb, 1))).squareRoot()
         return delta >= z * se
     }
@@ -139,7 +143,11 @@ struct PhaseComparison {
             let utilisation = c.utilisation.map { " (utilisation \(pct($0)))" } ?? ""
 
             // Self time: the node's own work per call.
-            if Self.rose(c.meanService, c.serviceStddev, c.services, b.meanService, b.serviceStddev, b.services, ratio: 1.2, absolute: 0.0005) {
+            // On the mean, or, through a heavy tail, on the logarithm (the whole distribution moved).
+            let meanRose = Self.rose(c.meanService, c.serviceStddev, c.services, b.meanService, b.serviceStddev, b.services, ratio: 1.2, absolute: 0.0005)
+            let shifted = c.meanService >= 1.2 * b.meanService && c.meanService - b.meanService >= 0.0005
+                && Self.rose(c.serviceLogMean, c.serviceLogStddev, c.services, b.serviceLogMean, b.serviceLogStddev, b.services, ratio: nil, absolute: log(1.2))
+            if meanRose || shifted {
                 let delta = c.meanService - b.meanService
                 found.append(Anomaly(
                     kind: .latencyOrigin, node: i, score: delta * visits / userBase,

@@ -16,6 +16,10 @@ public struct NodeCounters: Sendable {
     public var serviceSquares = 0.0
     /// Service times recorded (counted when the work starts, like the sums).
     public var services = 0
+    /// Sums of the logarithm of each service time and of its square: a test
+    /// on them sees a shift of the whole distribution through a heavy tail.
+    public var serviceLogSum = 0.0
+    public var serviceLogSquares = 0.0
     /// Sum of time waiting before work starts (for a server, or for a thread
     /// or connection inside the node), and of its squares.
     public var queueWait = 0.0

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SyslabCore
 import SyslabTracing
 
@@ -61,6 +64,9 @@ public struct ComponentReport: Sendable {
     public var served: Int = 0
     public var services: Int = 0
     public var serviceStddev: Double = 0
+    /// Mean and spread of the logarithm of the self time (its geometric mean is exp of the mean).
+    public var serviceLogMean: Double = 0
+    public var serviceLogStddev: Double = 0
     public var queueWaitStddev: Double = 0
     /// Mean wait for a thread, connection or backlog slot inside the node, off its servers.
     public var meanResourceWait: Double = 0
@@ -79,6 +85,7 @@ public struct ComponentReport: Sendable {
             "originated_causes": .object(originatedCauses.mapValues { .number(Double($0)) }),
             "mean_queue": .number(meanQueue), "mean_queue_wait": .number(meanQueueWait), "mean_resource_wait": .number(meanResourceWait),
             "mean_service": .number(meanService), "service_stddev": .number(serviceStddev),
+            "service_geomean": .number(services > 0 ? exp(serviceLogMean) : 0),
             "mean_latency": .number(meanLatency), "served": .number(Double(served)), "services": .number(Double(services)),
             "anomalies": .number(Double(anomalies)),
         ]

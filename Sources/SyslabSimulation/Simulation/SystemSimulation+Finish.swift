@@ -130,6 +130,8 @@ extension SystemSimulation {
             report.served = served
             report.services = services
             report.serviceStddev = stddev(n.serviceTime - m.serviceTime, n.serviceSquares - m.serviceSquares, Double(services))
+            report.serviceLogMean = services > 0 ? (n.serviceLogSum - m.serviceLogSum) / Double(services) : 0
+            report.serviceLogStddev = stddev(n.serviceLogSum - m.serviceLogSum, n.serviceLogSquares - m.serviceLogSquares, Double(services))
             report.queueWaitStddev = stddev(n.queueWait - m.queueWait, n.queueWaitSquares - m.queueWaitSquares, perWait)
             report.meanResourceWait = served > 0 || started > 0 ? (n.resourceWait - m.resourceWait) / perWait : 0
             report.meanLatency = served > 0 ? (n.latencySum - m.latencySum) / Double(served) : 0

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SyslabCore
 import SyslabTracing
 
@@ -92,6 +95,9 @@ extension SystemSimulation {
         stats.nodes[node].serviceTime += duration
         stats.nodes[node].serviceSquares += duration * duration
         stats.nodes[node].services += 1
+        let logDuration = log(max(duration, 1e-6))
+        stats.nodes[node].serviceLogSum += logDuration
+        stats.nodes[node].serviceLogSquares += logDuration * logDuration
         events.schedule(after: duration, .serviceDone(c, calls.generation(c)))
     }
 
