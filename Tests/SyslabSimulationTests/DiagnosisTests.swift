@@ -95,6 +95,34 @@ import Testing
         Self.fromEvidenceOnly(findings, "connection-pool-exhaustion")
     }
 
+    @Test func extraQueriesAreTheCallersDoing() throws {
+        // N+1 aimed at api: each api call makes 5 more queries to db. db does
+        // more work, but per query nothing changed there; api multiplies it.
+        let nPlusOne = try Self.aimed("n-plus-one-query", #"{"items": 5, "query_ms": 1}"#, at: "api")
+        let (r, findings) = try Self.diagnose(try Self.chain(), nPlusOne, rate: 50)
+        let first = try #require(findings.first)
+        #expect(first.node == "api" && first.kind == "amplification", "\(first.title)")
+        let before = r.phases[0].edges[1], during = r.phases[1].edges[1]
+        #expect(Double(during.attempts) / Double(before.attempts) > 4)
+        Self.fromEvidenceOnly(findings, "n-plus-one-query")
+    }
+
+    @Test func slowConsumerLagsBehind() throws {
+        // api hands each request to worker (4 servers, 20 ms) through a queue:
+        // 100 messages/s use half of it. +30 ms per message needs 5 servers,
+        // so messages wait: worker's self time is the root, its lag follows.
+        let model = try SystemModel(config: JSONValue.parse("""
+        {"topology": {"name": "queue", "nodes": [{"id": "api", "kind": "backend"}, {"id": "worker", "kind": "worker"}],
+                      "edges": [{"from": "api", "to": "worker", "mode": "async"}]},
+         "nodes": {"api": {"servers": 64, "service": "2ms"}, "worker": {"servers": 4, "service": {"kind": "exponential", "mean": "20ms"}}}}
+        """))
+        let (r, findings) = try Self.diagnose(model, try Self.aimed("fixed-latency", #"{"delay_ms": 30}"#, at: "worker"))
+        let first = try #require(findings.first)
+        #expect(first.node == "worker" && first.kind == "latency-origin", "\(first.title)")
+        #expect(findings.contains { $0.node == "worker" && $0.kind == "consumer-lag" && $0.role == .consequence })
+        #expect(r.phases[1].components[1].meanLag > 10 * max(r.phases[0].components[1].meanLag, 0.001))
+    }
+
     @Test func moreLoadIsNamedAsTheCauseNotTheInertScenario() throws {
         // 100 req/s, then 300 for the middle 20 s, with a 0 ms delay on api
         // all along the middle third. db's 2 servers of 6 ms serve 333/s, so

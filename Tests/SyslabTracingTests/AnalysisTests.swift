@@ -114,8 +114,8 @@ struct AnalysisTests {
     /// and `worker`'s own work stretched by the given milliseconds.
     func stretched(llm: String, worker: String, llmStep: Double, workerStep: Double) throws -> TraceAnalysis {
         let topology = try Topology.parse("""
-        {"nodes": [{"id": "api", "kind": "backend", "latency_ms": {"healthy": {"type": "constant", "value": 5}}},
-                   {"id": "llm", "kind": "llm", "latency_ms": {"healthy": \(llm)}},
+        {"nodes": [{"id": "api", "kind": "backend", "latency_ms": {"healthy": {"type": "normal", "mean": 5, "stddev": 1}}},
+                   {"id": "llm", "kind": "llm-api", "latency_ms": {"healthy": \(llm)}},
                    {"id": "worker", "kind": "worker", "latency_ms": {"healthy": \(worker)}}],
          "edges": [{"from": "api", "to": "llm"}, {"from": "api", "to": "worker", "mode": "async"}]}
         """)
@@ -159,7 +159,8 @@ struct AnalysisTests {
         let a = try stretched(llm: tight, worker: quiet, llmStep: 0, workerStep: 400)
         let f = try #require(rule(a, "slow-consumer"))
         #expect(f.components.map(\.node) == ["worker"] && f.severity == .medium)
-        #expect((f.metrics["threshold_ms"] ?? 0) < 800 && (f.metrics["self_ms"] ?? 0) >= 780)
+        // 400 + 3.5 x 50 = 575 ms: a +400 ms step is well past it.
+        #expect(f.metrics["threshold_ms"] == 575 && (f.metrics["ratio"] ?? 0) >= 1.6, "\(f.metrics)")
         #expect(rule(a, "slow-span") == nil, "an async consumer is reported once, by its own rule")
     }
 }
