@@ -28,7 +28,7 @@ C_TESTS     := $(wildcard Tests/c/test_*.c)
 LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
-.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme test-serve test-fleet \
+.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-grid test-python test-contract test-readme test-serve test-fleet \
         test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan \
         tutorials test-tutorials
 
@@ -60,7 +60,7 @@ demo: build
 quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
-test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
+test: build test-swift test-c test-lua test-grid test-lua-official test-python test-contract test-readme test-install test-wheel \
       test-fuzz-replay test-asan test-tsan test-observability test-serve test-fleet test-tutorials
 	@echo "make test: all suites passed"
 
@@ -87,6 +87,12 @@ test-lua: build
 	done; \
 	LUA_CPATH="$(LUA_CPATH_DIR)/?.so" lua5.4 -e 'local s = require "syslab"; assert(#s.registry():list() >= 3)' && \
 	echo "stock lua5.4 loads syslab.so: ok" && echo "lua: $$pass passed, 0 failed"
+
+# The diagnosis grid (Tests/grid): templates x scenario kinds plus controls, in
+# virtual time; fails below its thresholds. GRID_ARGS="--set heldout --seed 7"
+# runs the held-out grid.
+test-grid: build
+	$(LUA_BIN) Tests/grid/diagnosis_grid.lua $(GRID_ARGS)
 
 # The official Lua 5.4.4 test suite (kept outside the project) run with syslab-lua:
 # main.lua (the stand-alone interpreter) and the portable suite, each with the

@@ -52,7 +52,7 @@ import Testing
         let report = try run()
         let json = report.json
         #expect(json["format"] == "syslab.loadtest")
-        #expect(json["version"] == 2)
+        #expect(json["version"] == 3)
         for key in ["requests", "latency", "latency_uncorrected", "components", "edges", "phases", "thresholds", "diagnosis", "littles_law"] {
             #expect(json[key] != nil, "missing \(key)")
         }

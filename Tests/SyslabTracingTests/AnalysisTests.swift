@@ -107,4 +107,60 @@ struct AnalysisTests {
         let a = TraceAnalyzer.analyze(t)
         #expect(rule(a, "error-origin")?.components.first?.node == "db")
     }
+
+    // MARK: thresholds from the latency profile
+
+    /// A success trace of api → llm (and api ⇒ worker, async), then `llm`'s
+    /// and `worker`'s own work stretched by the given milliseconds.
+    func stretched(llm: String, worker: String, llmStep: Double, workerStep: Double) throws -> TraceAnalysis {
+        let topology = try Topology.parse("""
+        {"nodes": [{"id": "api", "kind": "backend", "latency_ms": {"healthy": {"type": "normal", "mean": 5, "stddev": 1}}},
+                   {"id": "llm", "kind": "llm-api", "latency_ms": {"healthy": \(llm)}},
+                   {"id": "worker", "kind": "worker", "latency_ms": {"healthy": \(worker)}}],
+         "edges": [{"from": "api", "to": "llm"}, {"from": "api", "to": "worker", "mode": "async"}]}
+        """)
+        var t = try TraceGenerator.generate(topology: topology, options: TraceOptions(seed: 3))
+        func stretch(_ node: String, by ms: Double) {
+            let i = t.spans.firstIndex { $0.node == node }!
+            let delta = UInt64(ms * 1e6)
+            let start = t.spans[i].startUnixNano, end = t.spans[i].endUnixNano
+            t.spans[i].endUnixNano += delta
+            // Everything that ended after it started (its callers, later spans) moves by the same step.
+            for j in t.spans.indices where j != i {
+                if t.spans[j].startUnixNano >= end { t.spans[j].startUnixNano += delta }
+                if t.spans[j].endUnixNano >= start { t.spans[j].endUnixNano += delta }
+            }
+        }
+        stretch("llm", by: llmStep)
+        stretch("worker", by: workerStep)
+        return TraceAnalyzer.analyze(t)
+    }
+
+    @Test func slowSpanThresholdFollowsTheProfile() throws {
+        let tight = #"{"type": "normal", "mean": 2000, "stddev": 100}"#
+        let quiet = #"{"type": "normal", "mean": 400, "stddev": 50}"#
+        // Unchanged: nothing is slow.
+        let healthy = try stretched(llm: tight, worker: quiet, llmStep: 0, workerStep: 0)
+        #expect(rule(healthy, "slow-span") == nil && rule(healthy, "slow-consumer") == nil)
+        // +1 s on a 2 s call with a 100 ms spread is far outside the profile (the old fixed 4x missed it).
+        let step = try #require(rule(try stretched(llm: tight, worker: quiet, llmStep: 1000, workerStep: 0), "slow-span"))
+        #expect(step.components.map(\.node) == ["llm"] && step.severity == .medium)
+        #expect(abs((step.metrics["ratio"] ?? 0) - 1.5) < 0.2, "ratio \(step.metrics)")
+        // The same step on an exponential 2 s service (stddev 2 s) is within its normal range.
+        let wide = #"{"type": "exponential", "mean": 2000}"#
+        let noisy = try stretched(llm: wide, worker: quiet, llmStep: 1000, workerStep: 0)
+        #expect(rule(noisy, "slow-span") == nil)
+    }
+
+    @Test func slowAsyncConsumer() throws {
+        let tight = #"{"type": "normal", "mean": 2000, "stddev": 100}"#
+        let quiet = #"{"type": "normal", "mean": 400, "stddev": 50}"#
+        // 800 ms on a worker whose profile is 400 ± 50 ms.
+        let a = try stretched(llm: tight, worker: quiet, llmStep: 0, workerStep: 400)
+        let f = try #require(rule(a, "slow-consumer"))
+        #expect(f.components.map(\.node) == ["worker"] && f.severity == .medium)
+        // 400 + 3.5 x 50 = 575 ms: a +400 ms step is well past it.
+        #expect(f.metrics["threshold_ms"] == 575 && (f.metrics["ratio"] ?? 0) >= 1.6, "\(f.metrics)")
+        #expect(rule(a, "slow-span") == nil, "an async consumer is reported once, by its own rule")
+    }
 }

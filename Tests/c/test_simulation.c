@@ -142,6 +142,11 @@ static void test_lua_scenarios_from_a_registry(void) {
     CHECK_STATUS(syslab_report_json(report, &json), SYSLAB_OK);
     CHECK_CONTAINS(json, "\"always-503\":{\"error\":");
     CHECK_CONTAINS(json, "\"503\":");
+    /* What the simulator applied is in "injected"; the diagnosis finds the
+       failures' origin at db from observations alone. */
+    CHECK_CONTAINS(json, "\"injected\":{");
+    CHECK_CONTAINS(json, "\"kind\":\"error-origin\"");
+    CHECK_CONTAINS(json, "\"role\":\"root-cause\"");
     syslab_string_free(json);
     syslab_report_free(report);
     /* The caller's registry was not changed by the run. */

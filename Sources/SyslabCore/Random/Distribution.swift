@@ -58,6 +58,27 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// The theoretical standard deviation (infinite for Pareto with alpha <= 2;
+    /// the normal's is before truncation at zero).
+    public var stddev: Double {
+        switch self {
+        case .constant: return 0
+        case .uniform(let lo, let hi): return (hi - lo) / 12.0.squareRoot()
+        case .exponential(let m): return m
+        case .normal(_, let sd): return sd
+        case .lognormal(_, let sd): return sd
+        case .pareto(let scale, let alpha):
+            return alpha <= 2 ? .infinity : scale / (alpha - 1) * (alpha / (alpha - 2)).squareRoot()
+        case .weibull(let scale, let shape):
+            let m = tgamma(1 + 1 / shape)
+            return scale * max(0, tgamma(1 + 2 / shape) - m * m).squareRoot()
+        case .empirical(let values):
+            guard values.count > 1 else { return 0 }
+            let m = mean
+            return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
+        }
+    }
+
     /// mu and sigma of the underlying normal for a lognormal with this mean and stddev.
     public static func lognormalParameters(mean: Double, stddev: Double) -> (mu: Double, sigma: Double) {
         let variance = stddev * stddev

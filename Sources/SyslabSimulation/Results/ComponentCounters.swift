@@ -7,11 +7,31 @@ public struct NodeCounters: Sendable {
     public var failed = 0
     /// Failures by cause (indexed by `Cause.rawValue`).
     public var causes = [Int](repeating: 0, count: Cause.allCases.count)
-    /// Sum of the node's own processing time (service), in seconds.
+    /// Failures that started here (its own errors, rejections, planned
+    /// failures), by cause; the rest came back from the calls it made.
+    public var originated = [Int](repeating: 0, count: Cause.allCases.count)
+    /// Sum of the node's own processing time (service, its self time: what
+    /// it waits on its callees is not in it), in seconds, and of its squares.
     public var serviceTime = 0.0
-    /// Sum of time waiting for a server.
+    public var serviceSquares = 0.0
+    /// Service times recorded (counted when the work starts, like the sums).
+    public var services = 0
+    /// Sums of the logarithm of each service time and of its square: a test
+    /// on them sees a shift of the whole distribution through a heavy tail.
+    public var serviceLogSum = 0.0
+    public var serviceLogSquares = 0.0
+    /// Sum of time waiting before work starts (for a server, or for a thread
+    /// or connection inside the node), and of its squares.
     public var queueWait = 0.0
+    public var queueWaitSquares = 0.0
     public var queueWaits = 0
+    /// Calls the node started to work on (each once): the count behind the mean waits.
+    public var started = 0
+    /// The part of `queueWait` spent waiting for a thread, connection or
+    /// backlog slot inside the node, off its servers (a pool's wait metric).
+    public var resourceWait = 0.0
+    /// Sum of time from arrival to answer of the calls it answered.
+    public var latencySum = 0.0
     /// Messages consumed from async edges and their summed lag.
     public var consumed = 0
     public var lagSum = 0.0
@@ -28,6 +48,11 @@ public struct NodeCounters: Sendable {
 public struct EdgeCounters: Sendable {
     /// Attempts sent to the callee (first tries and retries).
     public var attempts = 0
+    /// Attempts the callee received (the rest never reached it: connect failures, partitions).
+    public var reached = 0
+    /// Sum of the time from sending an attempt to its answer (or the caller's timeout), and how many.
+    public var attemptTime = 0.0
+    public var attemptsEnded = 0
     public var retries = 0
     public var timeouts = 0
     /// Failures absorbed by a fallback.
@@ -66,4 +91,6 @@ public struct CounterSnapshot: Sendable {
     public var poolArea: [Double]
     public var requests: Int
     public var requestFailures: Int
+    /// Requests that could not reach the entry node.
+    public var unreached: Int = 0
 }

@@ -18,6 +18,8 @@ struct RunStatistics {
     var statuses: [Int: Int] = [:]
     var droppedIterations = 0
     var delayedIterations = 0
+    /// Requests that could not reach the entry node (a partition in front of it).
+    var unreached = 0
     var interrupted = 0
     var peakVUs = 0
     var inFlightPeak = 0

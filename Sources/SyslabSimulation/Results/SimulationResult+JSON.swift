@@ -3,15 +3,14 @@ import SyslabTracing
 
 extension SimulationResult {
     /// The end-of-test summary as versioned JSON (format "syslab.loadtest",
-    /// version 1; times in seconds). Thresholds and diagnosis are included
-    /// when given. The time series is in `seriesCSV` and traces in `tracesJSON`.
+    /// version `formatVersion`; times in seconds). Thresholds and diagnosis
+    /// are included when given; what the simulator applied is in "injected",
+    /// apart from the diagnosis, which is drawn from observations only. The time series is in `seriesCSV` and traces in `tracesJSON`.
     public func json(thresholds: [ThresholdResult] = [], diagnosis: [Finding] = []) -> JSONValue {
         var causesJSON: [String: JSONValue] = [:]
         for (k, v) in causes { causesJSON[k] = .number(Double(v)) }
         var statusJSON: [String: JSONValue] = [:]
         for (k, v) in statuses { statusJSON[String(k)] = .number(Double(v)) }
-        var effectsJSON: [String: JSONValue] = [:]
-        for (scenario, kinds) in effects { effectsJSON[scenario] = .object(kinds.mapValues { .number(Double($0)) }) }
         return .object([
             "format": "syslab.loadtest", "version": .number(Double(Self.formatVersion)),
             "system": .string(system), "workload": workload.json, "scenarios": schedule.json, "options": options.json,
@@ -25,7 +24,7 @@ extension SimulationResult {
             ],
             "latency": latency.json, "latency_uncorrected": uncorrectedLatency.json,
             "components": .array(components.map(\.json)), "edges": .array(edges.map(\.json)),
-            "phases": .array(phases.map(\.json)), "effects": .object(effectsJSON),
+            "phases": .array(phases.map(\.json)), "injected": injected.json,
             "littles_law": .array(littlesLaw.map {
                 ["node": .string($0.node), "measured_l": .number($0.measured), "lambda_w": .number($0.predicted), "error": .number($0.error)]
             }),

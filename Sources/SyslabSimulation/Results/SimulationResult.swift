@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SyslabCore
 import SyslabTracing
 
@@ -35,17 +38,40 @@ public struct ComponentReport: Sendable {
     public var succeeded: Int
     public var failed: Int
     public var causes: [String: Int]
+    /// Failures that started at this node (its own errors and rejections), by
+    /// cause; `propagated` failures came back from the calls it made.
+    public var originatedCauses: [String: Int] = [:]
+    public var originated: Int { originatedCauses.values.reduce(0, +) }
+    public var propagated: Int { max(0, failed - originated) }
     /// Mean busy servers / servers, a fraction; nil for unlimited nodes, which
     /// have no capacity to use up ("n/a" in JSON).
     public var utilisation: Double?
     public var meanQueue: Double
+    /// Mean wait before work starts, per answered call: for a server, or for
+    /// a thread or connection inside the node (`meanResourceWait`).
     public var meanQueueWait: Double
+    /// Mean self time per answered call: the node's own processing, without
+    /// what it waits on its callees.
     public var meanService: Double
     public var cache: CacheReport?
     public var consumed: Int
     public var meanLag: Double
+    /// What the simulator injected here (effects applied). Reported in the
+    /// `injected` section only; the diagnosis never reads it.
     public var effects: Int
     public var anomalies: Int
+    /// Calls answered (succeeded or failed), and services started (the count behind `meanService`).
+    public var served: Int = 0
+    public var services: Int = 0
+    public var serviceStddev: Double = 0
+    /// Mean and spread of the logarithm of the self time (its geometric mean is exp of the mean).
+    public var serviceLogMean: Double = 0
+    public var serviceLogStddev: Double = 0
+    public var queueWaitStddev: Double = 0
+    /// Mean wait for a thread, connection or backlog slot inside the node, off its servers.
+    public var meanResourceWait: Double = 0
+    /// Mean time from arrival to answer (queueing, self time and callees).
+    public var meanLatency: Double = 0
     /// Time from arrival to answer at this node (whole run only; nil in phases).
     public var latency: Percentiles? = nil
 
@@ -55,8 +81,13 @@ public struct ComponentReport: Sendable {
             "arrivals": .number(Double(arrivals)), "arrival_rate": .number(arrivalRate),
             "succeeded": .number(Double(succeeded)), "failed": .number(Double(failed)),
             "causes": .object(causes.mapValues { .number(Double($0)) }), "utilisation": utilisation.map { .number($0) } ?? .string("n/a"),
-            "mean_queue": .number(meanQueue), "mean_queue_wait": .number(meanQueueWait), "mean_service": .number(meanService),
-            "effects": .number(Double(effects)), "anomalies": .number(Double(anomalies)),
+            "failed_originated": .number(Double(originated)), "failed_propagated": .number(Double(propagated)),
+            "originated_causes": .object(originatedCauses.mapValues { .number(Double($0)) }),
+            "mean_queue": .number(meanQueue), "mean_queue_wait": .number(meanQueueWait), "mean_resource_wait": .number(meanResourceWait),
+            "mean_service": .number(meanService), "service_stddev": .number(serviceStddev),
+            "service_geomean": .number(services > 0 ? exp(serviceLogMean) : 0),
+            "mean_latency": .number(meanLatency), "served": .number(Double(served)), "services": .number(Double(services)),
+            "anomalies": .number(Double(anomalies)),
         ]
         if let cache { o["cache"] = cache.json }
         if consumed > 0 { o["consumed"] = .number(Double(consumed)); o["mean_lag"] = .number(meanLag) }
@@ -88,6 +119,10 @@ public struct EdgeReport: Sendable {
     public var mode: String
     public var attempts: Int
     public var attemptRate: Double
+    /// Attempts that never reached the callee (refused or lost on the way).
+    public var unreached: Int = 0
+    /// Mean time from sending an attempt to its answer or the caller's timeout.
+    public var meanLatency: Double = 0
     public var retries: Int
     public var timeouts: Int
     public var failures: Int
@@ -108,6 +143,7 @@ public struct EdgeReport: Sendable {
         var o: [String: JSONValue] = [
             "id": .string(id), "from": .string(from), "to": .string(to), "mode": .string(mode),
             "attempts": .number(Double(attempts)), "attempt_rate": .number(attemptRate), "retries": .number(Double(retries)),
+            "unreached": .number(Double(unreached)), "mean_latency": .number(meanLatency),
             "timeouts": .number(Double(timeouts)), "failures": .number(Double(failures)), "fallbacks": .number(Double(fallbacks)),
             "retry_budget_denied": .number(Double(retryBudgetDenied)),
             "breaker_rejections": .number(Double(breakerRejections)), "bulkhead_rejections": .number(Double(bulkheadRejections)),
@@ -137,6 +173,10 @@ public struct PhaseReport: Sendable {
     public var edges: [EdgeReport]
     /// Requests that started in the phase, completed or not.
     public var started: Int = 0
+    /// Requests that could not reach the entry node.
+    public var unreached: Int = 0
+    /// Requests started per second.
+    public var arrivalRate: Double { Double(started) / max(end - start, 1e-9) }
 
     public var failureRate: Double { requests == 0 ? 0 : Double(failures) / Double(requests) }
     /// Requests of the phase still unanswered when the run ended.
@@ -147,6 +187,7 @@ public struct PhaseReport: Sendable {
     public var json: JSONValue {
         ["name": .string(name), "start": .number(start), "end": .number(end),
          "scenarios": .array(scenarios.map { .string($0) }), "started": .number(Double(started)),
+         "arrival_rate": .number(arrivalRate), "unreached": .number(Double(unreached)),
          "requests": .number(Double(requests)), "unfinished": .number(Double(unfinished)),
          "failures": .number(Double(failures)), "failure_rate": noCompletions ? .null : .number(failureRate),
          "latency": noCompletions ? .null : latency.json,
@@ -156,7 +197,7 @@ public struct PhaseReport: Sendable {
 
 /// Everything a simulated load test measured.
 public struct SimulationResult: Sendable {
-    public static let formatVersion = 2
+    public static let formatVersion = 3
 
     public var system: String
     public var workload: Workload
@@ -197,6 +238,8 @@ public struct SimulationResult: Sendable {
     public var warnings: [String]
     /// Wall-clock seconds the run took (set by whoever timed it).
     public var wallSeconds: Double = 0
+    /// The node requests enter at.
+    public var entryId: String = ""
 
     /// Any percentile (0...100) of request latency, in seconds.
     public func latencyPercentile(_ p: Double, corrected: Bool = true) -> Double {

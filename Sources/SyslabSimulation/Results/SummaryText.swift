@@ -108,12 +108,18 @@ public enum SummaryText {
         }
         if !diagnosis.isEmpty {
             line()
-            line("  diagnosis")
+            line("  diagnosis (from observations; the first finding is the likely root cause)")
             for f in diagnosis {
                 line("    [\(f.severity.rawValue)] \(f.title)")
                 line("      \(f.evidence)")
                 line("      → \(f.tip)")
             }
+        }
+        let injected = r.injected.lines
+        if !injected.isEmpty {
+            line()
+            line("  injected (what the simulator applied; the diagnosis does not read it)")
+            for l in injected { line("    " + l) }
         }
         for w in r.warnings { line("  warning: \(w)") }
         return out

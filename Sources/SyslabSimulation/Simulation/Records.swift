@@ -77,6 +77,8 @@ struct ExchangeRecord {
     var holdsConnection = false
     var holdsBulkhead = false
     var isLookup: Bool
+    /// When the current attempt was sent (for the edge's latency).
+    var sentAt = 0.0
     /// How the current attempt fails when a link scenario keeps it from the callee.
     var linkFailure: Outcome? = nil
 }

@@ -77,6 +77,7 @@ extension SystemSimulation {
         let timeout = model.edges[e].timeout
         let caller = exchanges[x].caller
         exchanges[x].state = .inFlight
+        exchanges[x].sentAt = now
         edgeInFlight[e] += 1
         stats.edges[e].attempts += 1
         if exchanges[x].attempt > 1 { stats.edges[e].retries += 1 }
@@ -93,6 +94,7 @@ extension SystemSimulation {
             if let after = failure.after { events.schedule(after: after, .linkFailed(x, t)) }
             return
         }
+        stats.edges[e].reached += 1
         let child = arrive(node: model.edges[e].to, role: .child, edge: e, exchange: x, exchangeToken: t,
                            request: calls[caller].request, requestGeneration: calls[caller].requestGeneration,
                            deadline: deadline, parentSpan: calls[caller].span, attempt: exchanges[x].attempt)
@@ -132,7 +134,11 @@ extension SystemSimulation {
     /// repeat or resolve.
     mutating func attemptFinished(_ x: Int32, _ outcome: Outcome, lookupMissed: Bool) {
         let e = Int(exchanges[x].edge)
-        if exchanges[x].state == .inFlight { edgeInFlight[e] -= 1 }
+        if exchanges[x].state == .inFlight {
+            edgeInFlight[e] -= 1
+            stats.edges[e].attemptTime += now - exchanges[x].sentAt
+            stats.edges[e].attemptsEnded += 1
+        }
         exchanges[x].state = .idle
         exchanges[x].token = token()   // any timer of this attempt is now stale
         exchanges[x].child = -1

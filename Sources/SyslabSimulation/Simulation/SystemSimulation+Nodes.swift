@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SyslabCore
 import SyslabTracing
 
@@ -24,7 +27,7 @@ extension SystemSimulation {
         openSpan(c)
 
         if model.deadlinePropagation, deadline <= now {
-            complete(c, Outcome(.deadlineExceeded))
+            complete(c, Outcome(.deadlineExceeded), propagated: true)
             return c
         }
         if limiters[node] != nil, !limiters[node]!.tryTake(at: now) {
@@ -55,11 +58,13 @@ extension SystemSimulation {
         let waited = now - calls[c].queuedSince
         if waited > 0 {
             stats.nodes[node].queueWait += waited
+            stats.nodes[node].queueWaitSquares += waited * waited
             stats.nodes[node].queueWaits += 1
         }
         if calls[c].effectsPending {
             // The first time the node takes the call.
             calls[c].effectsPending = false
+            stats.nodes[node].started += 1
             if calls[c].publishedAt >= 0 {
                 stats.nodes[node].consumed += 1
                 stats.nodes[node].lagSum += now - calls[c].publishedAt
@@ -88,6 +93,11 @@ extension SystemSimulation {
             }
         }
         stats.nodes[node].serviceTime += duration
+        stats.nodes[node].serviceSquares += duration * duration
+        stats.nodes[node].services += 1
+        let logDuration = log(max(duration, 1e-6))
+        stats.nodes[node].serviceLogSum += logDuration
+        stats.nodes[node].serviceLogSquares += logDuration * logDuration
         events.schedule(after: duration, .serviceDone(c, calls.generation(c)))
     }
 
@@ -141,6 +151,8 @@ extension SystemSimulation {
         calls[c].resourceWait = 0
         calls[c].phase = .waitingServer
         stats.nodes[node].queueWait += wait
+        stats.nodes[node].queueWaitSquares += wait * wait
+        stats.nodes[node].resourceWait += wait
         if calls[c].holdsServer {
             calls[c].holdsServer = false
             serverFreed(node: node, deferred: true)
@@ -252,7 +264,7 @@ extension SystemSimulation {
         var i = Int(calls[c].stage)
         while i < count, !uses(c, edge: syncEdgeList[first + i]) { i += 1 }
         guard i < count else {
-            complete(c, calls[c].failure ?? .ok)
+            complete(c, calls[c].failure ?? .ok, propagated: true)
             return
         }
         calls[c].stage = Int32(i)
@@ -274,7 +286,7 @@ extension SystemSimulation {
         if model.nodes[node].fanOut == .parallel, calls[c].chosenEdge < 0 {
             if outcome.failed, calls[c].failure == nil { calls[c].failure = outcome }
             calls[c].pending -= 1
-            if calls[c].pending == 0 { complete(c, calls[c].failure ?? .ok) }
+            if calls[c].pending == 0 { complete(c, calls[c].failure ?? .ok, propagated: true) }
             return
         }
         if model.nodes[node].fanOut == .failover, calls[c].chosenEdge < 0 {
@@ -285,7 +297,7 @@ extension SystemSimulation {
             return
         }
         if outcome.failed {
-            complete(c, outcome)
+            complete(c, outcome, propagated: true)
             return
         }
         calls[c].stage += 1
@@ -294,7 +306,9 @@ extension SystemSimulation {
 
     /// The call is over: free its server, refill the cache, publish its async
     /// messages, tell whoever waits, and release it.
-    mutating func complete(_ c: Int32, _ outcome: Outcome) {
+    /// `propagated`: the failure came back from a call this one made (or its
+    /// caller had already given up), rather than starting here.
+    mutating func complete(_ c: Int32, _ outcome: Outcome, propagated: Bool = false) {
         let node = Int(calls[c].node)
         let call = calls[c]
         calls[c].phase = .done
@@ -302,7 +316,7 @@ extension SystemSimulation {
             let waiters = caches[node]!.fill(call.cacheKey, at: now, succeeded: !outcome.failed, &nodeRandom[node])
             for w in waiters where calls[w].phase == .waitingForFill {
                 if outcome.failed {
-                    complete(w, outcome)
+                    complete(w, outcome, propagated: true)
                 } else {
                     calls[w].cacheHit = true
                     startCalls(w)
@@ -318,8 +332,10 @@ extension SystemSimulation {
         } else {
             stats.nodes[node].failed += 1
             stats.nodes[node].causes[outcome.cause.rawValue] += 1
+            if !propagated { stats.nodes[node].originated[outcome.cause.rawValue] += 1 }
         }
         stats.nodeLatency[node].record(now - call.arrived)
+        stats.nodes[node].latencySum += now - call.arrived
         closeSpan(c, outcome)
 
         switch call.role {
@@ -345,7 +361,7 @@ extension SystemSimulation {
         while let next = stations[node].release(at: now) {
             if model.deadlinePropagation, calls[next].deadline <= now {
                 // Its caller gave up while it waited: skip the work entirely.
-                complete(next, Outcome(.deadlineExceeded))
+                complete(next, Outcome(.deadlineExceeded), propagated: true)
                 continue
             }
             calls[next].holdsServer = true

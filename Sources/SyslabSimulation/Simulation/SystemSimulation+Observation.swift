@@ -15,7 +15,7 @@ extension SystemSimulation {
             busyArea: stations.map { $0.busyTime.area(at: now) },
             queueArea: stations.map { $0.queueTime.area(at: now) },
             poolArea: pools.map { $0?.inUseTime.area(at: now) ?? 0 },
-            requests: stats.completed, requestFailures: stats.failed)
+            requests: stats.completed, requestFailures: stats.failed, unreached: stats.unreached)
     }
 
     mutating func recordTick() {

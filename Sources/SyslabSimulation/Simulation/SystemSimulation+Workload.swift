@@ -152,6 +152,7 @@ extension SystemSimulation {
         let deadline = model.deadlinePropagation ? now + workload.timeout : .infinity
         if let failure = linkFailure(to: model.entry, edge: -1, callerTimeout: workload.timeout) {
             // The client cannot reach the entry node.
+            stats.unreached += 1
             requests[r].linkFailure = failure.outcome
             if let after = failure.after { events.schedule(after: after, .requestLinkFailed(r, generation)) }
             return

@@ -20,6 +20,10 @@ extension SystemSimulation {
             let edge = record.via >= 0 ? topology.edges[Int(record.via)] : nil
             let name = edge?.operation ?? node.operation ?? (record.parent < 0 ? "\(topology.method) \(topology.route)" : node.component.operation)
             var attributes: [Attribute] = [Attribute("syslab.node", .string(node.id)), Attribute("syslab.sampled_by", .string(kept.sampledBy))]
+            // The node's configured service time (its latency profile), so trace analysis judges each span against it.
+            let service = model.nodes[Int(record.node)].service
+            if service.mean.isFinite { attributes.append(Attribute("syslab.baseline_ms", .double(service.mean * 1000))) }
+            if service.stddev.isFinite { attributes.append(Attribute("syslab.baseline_stddev_ms", .double(service.stddev * 1000))) }
             if record.attempt > 1 { attributes.append(Attribute("http.request.resend_count", .int(Int64(record.attempt - 1)))) }
             if record.status > 0 { attributes.append(Attribute("http.response.status_code", .int(Int64(record.status)))) }
             if record.cause != .ok { attributes.append(Attribute("error.type", .string(record.cause.name))) }

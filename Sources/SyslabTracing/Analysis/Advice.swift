@@ -85,6 +85,11 @@ enum Advice {
         ["Two stores were written without a transaction spanning them; one succeeded and one failed."],
         ["Compensate the successful write on failure, or write once and propagate with an outbox or CDC; reconcile periodically."])
 
+    static let slowConsumer: Text = (
+        ["A consumer's throughput is consumers / time per message; when that falls below the arrival rate, the backlog and its lag grow without bound.",
+         "Lag alone does not say why: compare the consumer's own time with its profile, and its count with the arrival rate."],
+        ["Find what slowed the handler (a slow call, a lock, a bigger payload); scale consumers on lag, batch, or move the slow part off the message path."])
+
     static let queueLag: Text = (
         ["The time between hand-off and processing is queue lag: work waited, not ran."],
         ["Scale consumers to the arrival rate, alert on queue age, and tell users the work is pending."])

@@ -168,24 +168,58 @@ extension AnalysisContext {
 
     // MARK: latency
 
-    /// Own work far above the component's usual time.
+    /// Own work well above the component's usual time, judged against its
+    /// latency profile: beyond its normal spread (3.5 standard deviations)
+    /// and at least a quarter above its mean. A tight profile flags a small
+    /// step; a wide one (an exponential service) needs a large one.
     func slowSpanFindings() -> [Finding] {
         var findings: [Finding] = []
-        for i in spans.indices where !spans[i].isError {
-            guard let base = baselineMs(spans[i]), base > 0 else { continue }
-            let own = selfMs(i), ratio = own / base
-            let severity: Severity
-            if own >= 1000 && ratio >= 10 { severity = .high } else if own >= 200 && ratio >= 4 { severity = .medium } else { continue }
+        for i in spans.indices where !spans[i].isError && !AnalysisContext.isAsync(spans[i]) {
+            guard let (base, own, threshold) = slowness(i) else { continue }
+            let ratio = own / base
+            let severity: Severity = own >= 1000 && ratio >= 10 ? .high : own - base >= 50 ? .medium : .low
             let s = spans[i]
             let advice = Advice.slow(ComponentCatalogue.kind(s.component))
             findings.append(Finding(
                 rule: "slow-span", severity: severity,
-                title: "\(name(s)) was slow: \(fmt(own)) of its own work, \(ratio.saturatingInt)× its usual \(fmt(base))",
-                detail: "Span \(s.spanId.hex) (\(s.name)) spent \(fmt(own)) outside its calls; \(pct(own, spans[root].durationMs)) of the response time.",
-                spans: [s], tips: advice.tips, fixes: advice.fixes, metrics: ["self_ms": own, "baseline_ms": base, "ratio": ratio]))
+                title: "\(name(s)) was slow: \(fmt(own)) of its own work, \(fmtRatio(ratio))× its usual \(fmt(base))",
+                detail: "Span \(s.spanId.hex) (\(s.name)) spent \(fmt(own)) outside its calls; \(pct(own, spans[root].durationMs)) of the response time. Its profile makes anything above \(fmt(threshold)) unusual.",
+                spans: [s], tips: advice.tips, fixes: advice.fixes,
+                metrics: ["self_ms": own, "baseline_ms": base, "ratio": ratio, "threshold_ms": threshold]))
         }
         return findings
     }
+
+    /// An async consumer whose own work is well above its profile: while it
+    /// lasts, each consumer handles fewer messages per second, and the queue
+    /// grows once they arrive faster than that.
+    func slowConsumerFindings() -> [Finding] {
+        var findings: [Finding] = []
+        for i in spans.indices where !spans[i].isError && AnalysisContext.isAsync(spans[i]) {
+            guard let (base, own, threshold) = slowness(i) else { continue }
+            let ratio = own / base
+            let s = spans[i]
+            let producer = parent(i).map { spans[$0].service } ?? "its producer"
+            findings.append(Finding(
+                rule: "slow-consumer", severity: own >= 1000 && ratio >= 10 ? .high : .medium,
+                title: "async consumer \(name(s)) was slow: \(fmt(own)) per message, \(fmtRatio(ratio))× its usual \(fmt(base))",
+                detail: "\(s.service) processes messages from \(producer) at \(fmtRatio(1000 / max(own, 1e-9))) per second per consumer instead of \(fmtRatio(1000 / max(base, 1e-9))); above its profile's \(fmt(threshold)), a backlog builds once messages arrive faster than that, and lag follows.",
+                spans: [s], tips: Advice.slowConsumer.tips, fixes: Advice.slowConsumer.fixes,
+                metrics: ["self_ms": own, "baseline_ms": base, "ratio": ratio, "threshold_ms": threshold]))
+        }
+        return findings
+    }
+
+    /// The span's usual time, its own time and the threshold its profile sets,
+    /// when its own time is above the threshold.
+    func slowness(_ i: Int) -> (base: Double, own: Double, threshold: Double)? {
+        guard let (base, spread) = profile(spans[i]), base > 0 else { return nil }
+        let own = selfMs(i)
+        let threshold = base + max(3.5 * spread, 0.25 * base, 1)
+        return own >= threshold ? (base, own, threshold) : nil
+    }
+
+    func fmtRatio(_ x: Double) -> String { x >= 10 ? "\(x.saturatingInt)" : "\((x * 10).rounded() / 10)" }
 
     /// Long sync calls made without a timeout.
     func missingTimeoutFindings() -> [Finding] {

@@ -13,6 +13,7 @@ public enum TraceAnalyzer {
         findings += c.asyncFailureFindings()
         findings += c.partialWriteFindings()
         findings += c.slowSpanFindings()
+        findings += c.slowConsumerFindings()
         findings += c.missingTimeoutFindings()
         findings += c.queueLagFindings()
         findings += c.sequentialFindings()
@@ -125,6 +126,23 @@ struct AnalysisContext {
         if let c = current { covered += c.1 - c.0 }
         intervals.removeAll()
         return max(0, (hi - lo) - covered)
+    }
+
+    /// The usual duration of this span's own work and its spread (standard
+    /// deviation): recorded with the span, else the catalogue's healthy profile.
+    func profile(_ s: Span) -> (mean: Double, stddev: Double)? {
+        guard let mean = baselineMs(s) else { return nil }
+        if let a = s.attribute("syslab.baseline_stddev_ms") {
+            switch a {
+            case .double(let d) where d.isFinite && d >= 0: return (mean, d)
+            case .int(let n) where n >= 0: return (mean, Double(n))
+            default: break
+            }
+        }
+        // A span recording its own mean but no spread is judged with the catalogue's relative spread.
+        guard let healthy = ComponentCatalogue.kind(s.component)?.latency.healthy, healthy.mean > 0 else { return (mean, 0.25 * mean) }
+        let relative = healthy.stddev.isFinite ? healthy.stddev / healthy.mean : 1
+        return (mean, relative * mean)
     }
 
     /// The usual duration of this span's own work: recorded by the generator, else the catalogue's.

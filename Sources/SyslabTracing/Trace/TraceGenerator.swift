@@ -359,6 +359,8 @@ struct TraceWalk {
         set("syslab.node", .string(node.id))
         set("syslab.component", .string(node.kind))
         set("syslab.baseline_ms", .number(node.effectiveLatency.healthy.mean))
+        let spread = node.effectiveLatency.healthy.stddev
+        if spread.isFinite { set("syslab.baseline_stddev_ms", .number(spread)) }
         if let edge {
             set("syslab.call.mode", .string(edge.mode.rawValue))
             if let timeout = edge.timeoutMs { set("syslab.call.timeout_ms", .number(timeout)) }

@@ -55,7 +55,7 @@ def test_queue_blocking_with_capacity():
 def test_loadtest_report_in_every_form():
     with simulation.loadtest(TEST) as report:
         data = report.json()
-        assert data["format"] == "syslab.loadtest" and data["version"] == 2
+        assert data["format"] == "syslab.loadtest" and data["version"] == 3
         assert [p["name"] for p in data["phases"]] == ["before", "during fixed-latency", "after"]
         before, during = data["phases"][0], data["phases"][1]
         pool_before = before["edges"][0]["pool"]["mean_wait"]
@@ -107,7 +107,7 @@ def test_lua_scenarios_from_a_registry():
         test = dict(TEST, scenarios=[{"name": "slow-everything", "at": "0s", "params": {"target": {"tags": ["db"]}}}],
                     thresholds={})
         data = simulation.loadtest(test, registry=registry).json()
-        assert data["effects"]["slow-everything"]["delay"] > 1000
+        assert data["injected"]["effects"]["slow-everything"]["delay"] > 1000
         assert registry.status()["enabled"] == []
 
 
