@@ -116,4 +116,14 @@ import Testing
         #expect(html.contains("No scenario effect reached a node"))
         #expect(!html.contains("data-injected=\"true\""))
     }
+
+    @Test func sparklinesOfLongRunsKeepTheirPeaks() {
+        let values = (0..<1000).map { Double($0 % 100) }
+        let points = Sparkline.downsampled(values)
+        #expect(points.count == Sparkline.maxPoints)
+        // Each of the ten peaks falls in exactly one run of about four intervals, and survives.
+        #expect(points.filter { $0 == 99 }.count == 10)
+        #expect(Sparkline.downsampled([1, .nan, 2]).count == 3)
+        #expect(Sparkline.svg(values, label: "x").contains("data-points=\"\(Sparkline.maxPoints)\""))
+    }
 }

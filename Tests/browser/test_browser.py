@@ -157,3 +157,19 @@ def test_trace_page(browser, shots, tmp_path):
     failing = {s.get("node") or s["service"] for s in spans if s["status"]["code"] == "error"}
     assert set(js("[...document.querySelectorAll('#service-map-diagram g.node[data-failing=\"true\"]')].map(n => n.dataset.node)")) == failing
     page.close()
+
+
+def test_the_client_sees_errors(browser, tmp_path):
+    """The checks above can fail: a page that throws, logs an error and tries
+    to fetch under the reports' Content-Security-Policy yields all three."""
+    path = tmp_path / "broken.html"
+    path.write_text("<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" "
+                    "content=\"default-src 'none'; script-src 'unsafe-inline'\"></head><body>"
+                    "<img src=\"http://127.0.0.1:9/blocked.png\">"
+                    "<script>console.error('logged'); null.boom;</script></body></html>")
+    page = browser.open(path.resolve().as_uri(), width=390)
+    joined = "\n".join(page.errors)
+    assert "console.error: logged" in joined
+    assert "exception: TypeError" in joined
+    assert "Content Security Policy" in joined or "blocked" in joined.lower(), joined
+    page.close()

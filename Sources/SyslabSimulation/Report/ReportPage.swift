@@ -46,6 +46,11 @@ public enum ReportPage {
 
     static func ms(_ seconds: Double) -> String { HTMLText.milliseconds(seconds * 1000) }
 
+    /// Axis labels stay short: "250 ms", "7.5 s".
+    static func axisMilliseconds(_ ms: Double) -> String {
+        ms >= 1000 ? JSONValue.format(number: (ms / 100).rounded() / 10) + " s" : HTMLText.fixed(ms, ms >= 10 || ms == 0 ? 0 : 1) + " ms"
+    }
+
     static func card(_ label: String, _ value: String, id: String? = nil) -> String {
         "<div class=\"card\"" + (id.map { " id=\"\($0)\"" } ?? "") + "><div class=\"label\">\(HTMLText.escape(label))</div><div class=\"value\">\(value)</div></div>"
     }
@@ -116,7 +121,7 @@ public enum ReportPage {
         let chart = TimeSeriesChart(
             id: "latency-chart", title: "Request latency p50, p95, p99 and failure rate per interval",
             times: rows.map(\.time),
-            left: .init(label: "latency", format: { HTMLText.milliseconds($0) }, series: [
+            left: .init(label: "latency", format: axisMilliseconds, series: [
                 .init(key: "p50", label: "p50", colour: "var(--p50)", values: rows.map { $0.p50 * 1000 }),
                 .init(key: "p95", label: "p95", colour: "var(--p95)", values: rows.map { $0.p95 * 1000 }),
                 .init(key: "p99", label: "p99", colour: "var(--p99)", values: rows.map { $0.p99 * 1000 }),

@@ -36,7 +36,7 @@ struct TimeSeriesChart {
     var windows: [Window] = []
 
     static let width = 640.0, height = 300.0
-    static let plotLeft = 58.0, plotRight = 58.0, plotTop = 14.0, plotBottom = 34.0
+    static let plotLeft = 74.0, plotRight = 64.0, plotTop = 22.0, plotBottom = 36.0
 
     func html() -> String {
         let e = HTMLText.escape, c = HTMLText.coordinate
@@ -68,7 +68,9 @@ struct TimeSeriesChart {
             s += "\n"
         }
         for tick in Self.timeTicks(tMax) {
-            s += "<text x=\"\(c(x(tick)))\" y=\"\(c(y0 + 18))\" text-anchor=\"middle\">\(e(DurationText.format(tick)))</text>"
+            // The last label ends at its tick, so it stays inside the chart.
+            let anchor = tick > tMax * 0.92 ? "end" : tick == 0 ? "start" : "middle"
+            s += "<text x=\"\(c(x(tick)))\" y=\"\(c(y0 + 18))\" text-anchor=\"\(anchor)\">\(e(DurationText.format(tick)))</text>"
         }
         s += "\n<text x=\"\(c(x0))\" y=\"\(c(y1 - 2))\" text-anchor=\"start\" font-size=\"10\">\(e(left.label))</text>"
         if let right { s += "<text x=\"\(c(x1))\" y=\"\(c(y1 - 2))\" text-anchor=\"end\" font-size=\"10\">\(e(right.label))</text>" }

@@ -54,7 +54,7 @@ public struct GraphDiagram: Sendable {
         let marker = e(id) + "-arrow"
         // Narrow screens scroll the diagram sideways rather than shrink its text below reading size.
         var s = "<div class=\"table-wrap\"><svg class=\"diagram\" id=\"\(e(id))\" role=\"img\" aria-label=\"\(e(title))\" "
-        s += "viewBox=\"0 0 \(c(width)) \(c(height))\" style=\"min-width: \(c(min(width, 900) * 0.75))px\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+        s += "viewBox=\"0 0 \(c(width)) \(c(height))\" style=\"min-width: \(c(min(width, 900) * 0.75))px; max-width: \(c(width * 1.25))px; margin: 0 auto\" xmlns=\"http://www.w3.org/2000/svg\">\n"
         s += "<title>\(e(title))</title>\n"
         s += "<defs><marker id=\"\(marker)\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
         s += "<path class=\"arrow\" d=\"M0 0 L10 5 L0 10 z\"/></marker></defs>\n"

@@ -72,6 +72,8 @@ public enum HTMLPage {
     th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
     th { color: var(--muted); font-weight: 600; font-size: 0.85rem; white-space: nowrap; }
     td { overflow-wrap: anywhere; }
+    #components-table td, #spans-table td:nth-child(-n+7) { white-space: nowrap; overflow-wrap: normal; }
+    #spans-table { min-width: 880px; }
     code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.75rem; font-weight: 700;
       text-transform: uppercase; color: #fff; background: var(--muted); white-space: nowrap; }
@@ -100,17 +102,18 @@ public enum HTMLPage {
     .diagram .node[data-failing="true"] rect { stroke: var(--bad); stroke-width: 3; }
     .diagram .node[data-injected="true"] rect { fill: var(--window); stroke-dasharray: 6 3; stroke: var(--bad); stroke-width: 3; }
     .diagram .arrow { fill: var(--muted); }
-    .waterfall { font-size: 12px; }
+    .waterfall { font-size: 12px; overflow: hidden; }
     .wf-row { display: grid; grid-template-columns: minmax(140px, 34%) 1fr; gap: 8px; align-items: center;
       border-bottom: 1px solid var(--grid); padding: 2px 0; }
     .wf-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .wf-label .op { color: var(--muted); margin-left: 6px; }
-    .wf-track { position: relative; height: 18px; }
+    .wf-track { position: relative; height: 18px; overflow: hidden; }
     .wf-bar { position: absolute; top: 3px; height: 12px; min-width: 2px; border-radius: 2px; background: var(--c-unknown); }
     .wf-row[data-error="true"] .wf-bar { background: var(--bad) !important; }
     .wf-row[data-error="true"] .wf-label .svc { color: var(--bad); }
     .wf-row[data-kind="consumer"] .wf-bar { opacity: 0.75; }
     .wf-time { position: absolute; top: 1px; font-size: 11px; color: var(--muted); white-space: nowrap; }
+    .wf-time.inside { color: var(--panel); font-weight: 600; }
     .wf-axis { position: relative; height: 16px; color: var(--muted); font-size: 11px; }
     .wf-axis span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
     .wf-head { display: grid; grid-template-columns: minmax(140px, 34%) 1fr; gap: 8px; }
@@ -126,6 +129,7 @@ public enum HTMLPage {
       .wf-row, .wf-head { grid-template-columns: 1fr; gap: 0; }
       .wf-head .spacer { display: none; }
       th, td { padding: 4px 5px; }
+      .chart text { font-size: 17px; }
     }
 
     """
