@@ -114,7 +114,8 @@ import Testing
         #expect(html.contains("No trace was kept"))
         #expect(html.contains("No thresholds were set."))
         #expect(html.contains("No scenario effect reached a node"))
-        #expect(!html.contains("data-injected=\"true\""))
+        #expect(!html.contains("data-injected=\"true\" data-failing"))
+        #expect(html.contains("data-injected=\"false\" data-failing"))
     }
 
     @Test func sparklinesOfLongRunsKeepTheirPeaks() {

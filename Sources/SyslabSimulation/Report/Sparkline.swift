@@ -10,7 +10,7 @@ enum Sparkline {
 
     static func svg(_ intervals: [Double], label: String, colour: String = "var(--accent)") -> String {
         let values = downsampled(intervals)
-        let width = 120.0, height = 24.0
+        let width = 90.0, height = 22.0
         let finite = values.filter(\.isFinite)
         let top = max(finite.max() ?? 0, 1e-12)
         let e = HTMLText.escape, c = HTMLText.coordinate
