@@ -74,6 +74,7 @@ public enum HTMLPage {
     td { overflow-wrap: anywhere; }
     #components-table td, #spans-table td:nth-child(-n+7) { white-space: nowrap; overflow-wrap: normal; }
     #spans-table { min-width: 880px; }
+    #components-table th { white-space: normal; }
     code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; }
     .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.75rem; font-weight: 700;
       text-transform: uppercase; color: #fff; background: var(--muted); white-space: nowrap; }
