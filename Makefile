@@ -28,7 +28,7 @@ C_TESTS     := $(wildcard Tests/c/test_*.c)
 LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
-.PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-grid test-python test-contract test-readme test-serve test-fleet \
+.PHONY: all deps build demo demo-report test-browser quickstart test-install test test-swift test-c test-lua test-grid test-python test-contract test-readme test-serve test-fleet \
         test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan \
         tutorials test-tutorials
 
@@ -57,11 +57,19 @@ demo: build
 	@echo
 	@$(LUA_BIN) scripts/examples/demo.lua
 
+# The demo's run as an HTML report, rendered by headless Chromium at desktop and phone
+# widths into docs/images/ (committed; README.md shows one).
+DEMO_REPORT := .build/demo-report/demo-report.html
+demo-report: build
+	@mkdir -p $(dir $(DEMO_REPORT))
+	@$(LUA_BIN) scripts/examples/demo.lua --html $(DEMO_REPORT) > /dev/null
+	$(PYTHON) tools/screenshot_report.py $(DEMO_REPORT) --out docs/images/demo-report --widths 1280,390
+
 quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
 test: build test-swift test-c test-lua test-grid test-lua-official test-python test-contract test-readme test-install test-wheel \
-      test-fuzz-replay test-asan test-tsan test-observability test-serve test-fleet test-tutorials
+      test-fuzz-replay test-asan test-tsan test-observability test-serve test-fleet test-tutorials test-browser
 	@echo "make test: all suites passed"
 
 # The library's tests, then control-plane's with the flags `make build` used for the
@@ -150,6 +158,12 @@ test-serve: build
 # Each run starts and stops its own servers; about 40 s.
 test-fleet: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) $(PYTHON) -m pytest -q -s Tests/fleet
+
+# The HTML report and the trace page in a real headless Chromium (Tests/browser): no console
+# error or blocked load, light and dark, screenshots at 1280 and 390 px, DOM checks against
+# the run's JSON and CSV. About a minute; BROWSER_SHOTS=dir keeps the screenshots.
+test-browser: build
+	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) SYSLAB_BUILD=$(CURDIR)/$(RELEASE) $(PYTHON) -m pytest -q Tests/browser
 
 test-readme: build
 	SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) $(PYTHON) tools/run_readme_examples.py

@@ -425,7 +425,8 @@ int syslab_templates_import(syslab_templates *t, const char *template_json, int 
  * syslab_trace_render), "otlp-json" (ExportTraceServiceRequest, OTLP/JSON
  * encoding), "jaeger-json" (Jaeger UI upload format), "zipkin-json" (Zipkin v2
  * span list), "waterfall" (text), "svg", "spans-table", "analysis-json",
- * "analysis-text". options_json (may be NULL): {"width": 10-400, "color":
+ * "analysis-text", "html" (a self-contained page: service map, waterfall,
+ * spans and analysis panels; no script, no network). options_json (may be NULL): {"width": 10-400, "color":
  * bool, "ascii": bool} for waterfall, {"pixel_width": 400-10000} for svg,
  * {"pretty": bool} for trace-json and analysis-json.
  * *out is owned. Errors: SYSLAB_EINVAL (NULL request or out, unknown format
@@ -505,6 +506,15 @@ int syslab_report_json(const syslab_report *report, char **out_json);
 /* The summary as text for a terminal (k6's layout). *out_text is owned.
  * NULL report or out_text: SYSLAB_EINVAL. Thread-safe. */
 int syslab_report_summary(const syslab_report *report, char **out_text);
+
+/* The report as one self-contained HTML document (UTF-8): the summary and
+ * thresholds, the phases table, latency p50/p95/p99 and the failure rate
+ * over time with the scenario windows shaded, throughput, the components
+ * with sparklines, the topology with the injected and failing nodes marked,
+ * the diagnosis and the slowest sampled trace as a waterfall. No script and
+ * no network: every style is inline, every name escaped. *out_html is owned.
+ * NULL report or out_html: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_html(const syslab_report *report, char **out_html);
 
 /* The time series as CSV, one row per interval (options.interval, default
  * 1 s). *out_csv is owned. NULL report or out_csv: SYSLAB_EINVAL. Thread-safe. */

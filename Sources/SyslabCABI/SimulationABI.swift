@@ -62,6 +62,15 @@ public func syslab_report_summary(_ report: OpaquePointer?, _ out: UnsafeMutable
     }
 }
 
+@_cdecl("syslab_report_html")
+public func syslab_report_html(_ report: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    ABI.call {
+        try ABI.requireOutput(out, "out_html")
+        out!.pointee = nil
+        try ABI.output(out, try ReportHandle.from(report, "syslab_report_html").html)
+    }
+}
+
 @_cdecl("syslab_report_series_csv")
 public func syslab_report_series_csv(_ report: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     ABI.call {

@@ -25,7 +25,7 @@ public enum LuaSimulation {
     /// Adds the simulation functions to the module table on top of the stack.
     public static func register(_ L: LuaState) {
         let created = LuaSupport.defineMetatable(L, reportMetatable, methods: [
-            ("summary", summary), ("json", json), ("table", table), ("csv", csv), ("traces", traces),
+            ("summary", summary), ("json", json), ("html", html), ("table", table), ("csv", csv), ("traces", traces),
             ("passed", passed), ("thresholds", thresholds), ("diagnosis", diagnosis), ("percentile", percentile),
         ])
         if created {
@@ -112,20 +112,22 @@ public enum LuaSimulation {
     }
 
     /// Output options of `loadtest`: where to write the JSON summary, the CSV
-    /// time series and the traces, and whether to print the summary.
+    /// time series, the traces and the HTML report, and whether to print the summary.
     struct Output {
         var json: String?
         var csv: String?
         var traces: String?
+        var html: String?
         var quiet = false
 
         init(_ json: JSONValue?) throws {
             guard let json else { return }
             let o = try ConfigObject(json, path: "output")
-            try o.allowOnly(["json", "csv", "traces", "quiet"])
+            try o.allowOnly(["json", "csv", "traces", "html", "quiet"])
             self.json = try o.optionalString("json")
             self.csv = try o.optionalString("csv")
             self.traces = try o.optionalString("traces")
+            self.html = try o.optionalString("html")
             self.quiet = try o.bool("quiet", default: false)
         }
     }
@@ -214,6 +216,7 @@ public enum LuaSimulation {
             if let path = output.json { try write(report.json.serialized(pretty: true) + "\n", to: path) }
             if let path = output.csv { try write(report.result.seriesCSV, to: path) }
             if let path = output.traces { try write(report.result.tracesJSON.serialized() + "\n", to: path) }
+            if let path = output.html { try write(report.html, to: path) }
 
             LuaSupport.pushObject(L, ReportBox(report), metatable: reportMetatable)
             let reportIndex = lua_gettop(L)
@@ -313,6 +316,14 @@ public enum LuaSimulation {
         LuaSupport.guarded(L) { L in
             let report = try box(L, "json").report
             LuaSupport.push(L, report.json.serialized(pretty: lua_toboolean(L, 2) != 0))
+            return 1
+        }
+    }
+
+    /// `report:html()` → the report as one self-contained HTML page.
+    static let html: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            LuaSupport.push(L, try box(L, "html").report.html)
             return 1
         }
     }

@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_OWNED("syslab_report_series_csv", syslab_report_series_csv(report, &out), out);
         out = NULL;
         FUZZ_OWNED("syslab_report_traces_json", syslab_report_traces_json(report, &out), out);
+        out = NULL;
+        FUZZ_OWNED("syslab_report_html", syslab_report_html(report, &out), out);
         int passed = -1;
         fuzz_status("syslab_report_passed", syslab_report_passed(report, &passed));
         if (passed != 0 && passed != 1) fuzz_fail("passed is not 0 or 1", status);

@@ -5,9 +5,9 @@
 #include "fuzz_common.h"
 
 static const char *const formats[] = {"trace-json", "otlp-json", "jaeger-json", "zipkin-json", "waterfall",
-                                      "svg", "spans-table", "analysis-json", "analysis-text"};
+                                      "svg", "spans-table", "analysis-json", "analysis-text", "html"};
 static const char *const options[] = {NULL, "{\"pretty\": true}", NULL, NULL, "{\"width\": 40, \"ascii\": true}",
-                                      "{\"pixel_width\": 400}", NULL, NULL, NULL};
+                                      "{\"pixel_width\": 400}", NULL, NULL, NULL, NULL};
 
 static void render(const char *trace, size_t pick) {
     char *out = NULL;

@@ -2,7 +2,7 @@
 -- switched on mid-run. Everything runs in virtual time, deterministically:
 -- the same seed prints the same numbers on every machine.
 --
---   syslab-lua scripts/examples/demo.lua [--seed N] [--rate R]
+--   syslab-lua scripts/examples/demo.lua [--seed N] [--rate R] [--html report.html]
 --
 -- The system is the built-in "api-gateway-microservices" template (mobile →
 -- gateway → users / orders / products services → their databases) under a
@@ -12,11 +12,12 @@
 -- can serve at most 100 queries per second while 300 arrive.
 local syslab = require "syslab"
 
-local seed, rate = 1, 300
+local seed, rate, html_path = 1, 300, nil
 for i = 1, #arg, 2 do
   if arg[i] == "--seed" then seed = assert(tonumber(arg[i + 1]), "--seed needs a number")
   elseif arg[i] == "--rate" then rate = assert(tonumber(arg[i + 1]), "--rate needs a number")
-  else error("usage: demo.lua [--seed N] [--rate R]", 0) end
+  elseif arg[i] == "--html" then html_path = assert(arg[i + 1], "--html needs a file name")
+  else error("usage: demo.lua [--seed N] [--rate R] [--html report.html]", 0) end
 end
 
 local test = {
@@ -111,6 +112,13 @@ print()
 rule()
 print(("simulated %d requests (%.0f s of virtual time) in %.2f s of wall time; seed %d"):format(
   r.requests.completed, r.duration, wall, seed))
+if html_path then
+  -- The same report as one self-contained page: charts, topology, diagnosis, a trace.
+  local file = assert(io.open(html_path, "w"))
+  assert(file:write(report:html()))
+  assert(file:close())
+  print("HTML report written to " .. html_path)
+end
 print("try: the same run with a bigger pool, a retry storm, or a cache stampede —")
 print("     scripts/loadtests/*.lua, and docs/simulation.md for every option")
 rule()

@@ -12,6 +12,8 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case spansTable = "spans-table"
     case analysisJSON = "analysis-json"
     case analysisText = "analysis-text"
+    /// A self-contained HTML page: service map, waterfall, spans and analysis panels.
+    case html
 
     public static func named(_ name: String) throws -> TraceFormat {
         guard let f = TraceFormat(rawValue: name) else {
@@ -45,6 +47,7 @@ public enum TraceRenderer {
         case .spansTable: return SpansTable.text(trace)
         case .analysisJSON: return TraceAnalyzer.analyze(trace).json.serialized(pretty: pretty)
         case .analysisText: return TraceAnalyzer.analyze(trace).text
+        case .html: return TracePage.html(trace)
         }
     }
 }

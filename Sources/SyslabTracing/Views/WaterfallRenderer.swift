@@ -65,7 +65,8 @@ public struct WaterfallRenderer: Sendable {
         return out
     }
 
-    func header(_ trace: Trace) -> String {
+    /// "template/variant · trace <id> · duration · spans · errors".
+    public func header(_ trace: Trace) -> String {
         var parts: [String] = []
         if !trace.template.isEmpty { parts.append(trace.template + (trace.variant.isEmpty ? "" : "/" + trace.variant)) }
         parts.append("trace \(trace.traceId.hex)")

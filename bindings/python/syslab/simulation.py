@@ -15,6 +15,7 @@
     report.passed            # every threshold held?
     report.json()["phases"]  # before / during / after
     report.series_csv()      # one row per second
+    report.html()            # one self-contained HTML page (charts, topology, diagnosis)
     report.traces()          # sampled traces, renderable with syslab.tracing
 
 The test description is the same JSON the Lua and C interfaces take
@@ -37,6 +38,7 @@ _run = declare("syslab_loadtest_run", ctypes.c_int, ctypes.POINTER(_handle), _ha
 _free = declare("syslab_report_free", None, _handle)
 _json = declare("syslab_report_json", ctypes.c_int, _handle, _out)
 _summary = declare("syslab_report_summary", ctypes.c_int, _handle, _out)
+_html = declare("syslab_report_html", ctypes.c_int, _handle, _out)
 _csv = declare("syslab_report_series_csv", ctypes.c_int, _handle, _out)
 _traces = declare("syslab_report_traces_json", ctypes.c_int, _handle, _out)
 _passed = declare("syslab_report_passed", ctypes.c_int, _handle, ctypes.POINTER(ctypes.c_int))
@@ -72,6 +74,13 @@ class Report(_native.OwnedHandle):
     def summary(self) -> str:
         """The end-of-test summary as text."""
         return _native.call_for_string(_summary, self.handle)
+
+    def html(self) -> str:
+        """The report as one self-contained HTML page (no script, no network):
+        summary, thresholds, phases, latency and throughput over time, the
+        components, the topology with injected and failing nodes, the
+        diagnosis and a sampled trace."""
+        return _native.call_for_string(_html, self.handle)
 
     def series_csv(self) -> str:
         """The time series as CSV, one row per interval."""

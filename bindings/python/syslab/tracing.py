@@ -20,7 +20,7 @@ from . import _native
 from ._native import SyslabError, check, declare, encode, to_json
 
 FORMATS = ("trace-json", "otlp-json", "jaeger-json", "zipkin-json", "waterfall", "svg", "spans-table",
-           "analysis-json", "analysis-text")
+           "analysis-json", "analysis-text", "html")
 VARIANTS = ("success", "slow", "error")
 
 _out = ctypes.POINTER(ctypes.c_void_p)
