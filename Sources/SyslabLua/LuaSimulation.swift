@@ -25,7 +25,7 @@ public enum LuaSimulation {
     /// Adds the simulation functions to the module table on top of the stack.
     public static func register(_ L: LuaState) {
         let created = LuaSupport.defineMetatable(L, reportMetatable, methods: [
-            ("summary", summary), ("json", json), ("table", table), ("csv", csv), ("traces", traces),
+            ("summary", summary), ("json", json), ("table", table), ("csv", csv), ("traces", traces), ("logs", logs),
             ("passed", passed), ("thresholds", thresholds), ("diagnosis", diagnosis), ("percentile", percentile),
         ])
         if created {
@@ -112,20 +112,22 @@ public enum LuaSimulation {
     }
 
     /// Output options of `loadtest`: where to write the JSON summary, the CSV
-    /// time series and the traces, and whether to print the summary.
+    /// time series, the traces and the request logs, and whether to print the summary.
     struct Output {
         var json: String?
         var csv: String?
         var traces: String?
+        var logs: String?
         var quiet = false
 
         init(_ json: JSONValue?) throws {
             guard let json else { return }
             let o = try ConfigObject(json, path: "output")
-            try o.allowOnly(["json", "csv", "traces", "quiet"])
+            try o.allowOnly(["json", "csv", "traces", "logs", "quiet"])
             self.json = try o.optionalString("json")
             self.csv = try o.optionalString("csv")
             self.traces = try o.optionalString("traces")
+            self.logs = try o.optionalString("logs")
             self.quiet = try o.bool("quiet", default: false)
         }
     }
@@ -214,6 +216,7 @@ public enum LuaSimulation {
             if let path = output.json { try write(report.json.serialized(pretty: true) + "\n", to: path) }
             if let path = output.csv { try write(report.result.seriesCSV, to: path) }
             if let path = output.traces { try write(report.result.tracesJSON.serialized() + "\n", to: path) }
+            if let path = output.logs { try write(report.result.logsJSONL, to: path) }
 
             LuaSupport.pushObject(L, ReportBox(report), metatable: reportMetatable)
             let reportIndex = lua_gettop(L)
@@ -337,6 +340,14 @@ public enum LuaSimulation {
     static let traces: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
             try LuaSupport.push(L, json: try box(L, "traces").report.result.tracesJSON)
+            return 1
+        }
+    }
+
+    /// `report:logs()` → the request logs as a list of tables (`output.logs` writes them as JSON Lines).
+    static let logs: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            try LuaSupport.push(L, json: try box(L, "logs").report.result.logsJSON)
             return 1
         }
     }
