@@ -17,15 +17,16 @@ extension SystemSimulation {
             }
         }
         let kept = bySerial.values.sorted { $0.serial < $1.serial }
-        var traces: [Trace] = [], logs: [RequestLog] = []
+        var traces: [Trace] = [], logs: [(log: RequestLog, serial: Int)] = []
         traces.reserveCapacity(kept.count)
         for k in kept {
             let trace = trace(from: k, &rng)
             traces.append(trace)
-            if let log = log(of: k, trace) { logs.append(log) }
+            if let log = log(of: k, trace) { logs.append((log, k.serial)) }
         }
-        logs.sort { $0.time < $1.time }
-        return (traces, logs)
+        // In the order the requests ended; ties in start order, so the output is deterministic.
+        logs.sort { ($0.log.time, $0.serial) < ($1.log.time, $1.serial) }
+        return (traces, logs.map(\.log))
     }
 
     /// The access-log line of a kept request: its end, outcome and root span.

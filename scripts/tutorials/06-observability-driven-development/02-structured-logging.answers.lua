@@ -28,6 +28,10 @@ local slowest
 for _, l in ipairs(report:logs()) do
   if l.level == "warn" and (not slowest or l.latency_ms > slowest.latency_ms) then slowest = l end
 end
+if not slowest then
+  t:claim("the run logged a slow successful request", "none", false)
+  t:finish()
+end
 local trace
 for _, tr in ipairs(report:traces()) do
   if tr.trace_id == slowest.trace_id then trace = syslab.tracing.from_json(tr) end

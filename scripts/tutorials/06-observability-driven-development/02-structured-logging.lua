@@ -72,6 +72,10 @@ t:number("volume", tutorial.pct(share, 1))
 t:claim("and the log holds under 15% of the requests", tutorial.pct(share, 1), share < 0.15)
 
 t:step("Follow an error line to its trace")
+if not first_error then
+  t:claim("the run logged an error line to follow", "none", false)
+  t:finish()
+end
 t:say("%s", syslab.json_encode(first_error))
 local trace = syslab.tracing.from_json(by_id[first_error.trace_id])
 if t.walking then print(trace:export("waterfall", { width = 40, ascii = true })) end
