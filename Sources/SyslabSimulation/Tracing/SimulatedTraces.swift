@@ -22,7 +22,7 @@ extension SystemSimulation {
         for k in kept {
             let trace = trace(from: k, &rng)
             traces.append(trace)
-            if let log = log(of: k, trace) { logs.append((log, k.serial)) }
+            if let log = requestLog(of: k, trace) { logs.append((log, k.serial)) }
         }
         // In the order the requests ended; ties in start order, so the output is deterministic.
         logs.sort { ($0.log.time, $0.serial) < ($1.log.time, $1.serial) }
@@ -30,7 +30,7 @@ extension SystemSimulation {
     }
 
     /// The access-log line of a kept request: its end, outcome and root span.
-    func log(of kept: KeptTrace, _ trace: Trace) -> RequestLog? {
+    func requestLog(of kept: KeptTrace, _ trace: Trace) -> RequestLog? {
         guard let root = kept.spans.firstIndex(where: { $0.parent < 0 }) else { return nil }
         let topology = model.topology
         let latency = kept.finished - kept.intended

@@ -9,7 +9,7 @@ local function test(rate, p, protection, hold_ms)
     system = {
       topology = { name = "balances", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
-      nodes = { db = { service = { kind = "exponential", mean = "2ms" } } },
+      nodes = { api = { service = "1ms" }, db = { service = { kind = "exponential", mean = "2ms" } } },
     },
     workload = { executor = "constant-arrival-rate", rate = rate, duration = "60s" },
     scenarios = { { name = "double-write", params = { collision_probability = p, protection = protection,

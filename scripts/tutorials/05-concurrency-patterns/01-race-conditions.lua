@@ -27,7 +27,7 @@ local function test(protection)
     system = {
       topology = { name = "balances", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
-      nodes = { db = { service = { kind = "exponential", mean = "2ms" } } },
+      nodes = { api = { service = "1ms" }, db = { service = { kind = "exponential", mean = "2ms" } } },
     },
     workload = { executor = "constant-arrival-rate", rate = RATE, duration = "60s" },
     scenarios = scenarios,

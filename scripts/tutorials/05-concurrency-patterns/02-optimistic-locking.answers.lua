@@ -9,7 +9,7 @@ local function run(rows, retries)
     system = {
       topology = { name = "inventory", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
-      nodes = { db = { service = { kind = "exponential", mean = "3ms" } } },
+      nodes = { api = { service = "1ms" }, db = { service = { kind = "exponential", mean = "3ms" } } },
     },
     workload = { executor = "constant-arrival-rate", rate = 200, duration = "60s" },
     scenarios = { { name = "optimistic-locking-collision",
@@ -38,5 +38,5 @@ local s = run(rows, 3)
 local retried = tutorial.effect_count(s, "optimistic-locking-collision", "retry") / s.requests.completed
 t:number("ex2_rows", tostring(rows))
 t:number("ex2_retried", tutorial.pct(retried, 2))
-t:claim(rows .. " rows keep conflicts near 1% (under 1.15%)", tutorial.pct(retried, 2), retried < 0.0115)
+t:claim(rows .. " rows keep conflicts at about 1% (within 20%)", tutorial.pct(retried, 2), math.abs(retried - 0.01) < 0.002)
 t:finish()

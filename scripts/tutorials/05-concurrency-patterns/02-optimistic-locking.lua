@@ -17,7 +17,7 @@ local function run(rows)
     system = {
       topology = { name = "inventory", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
-      nodes = { db = { service = { kind = "exponential", mean = "3ms" } } },
+      nodes = { api = { service = "1ms" }, db = { service = { kind = "exponential", mean = "3ms" } } },
     },
     workload = { executor = "constant-arrival-rate", rate = 200, duration = "60s" },
     scenarios = { { name = "optimistic-locking-collision",
@@ -59,6 +59,7 @@ t:number("p99_sharded", tutorial.ms(sharded.latency.p99, 1))
 t:claim("conflicts fall to about " .. tutorial.pct(q, 1) .. " (within 10%)", tutorial.pct(retried100, 1),
         math.abs(retried100 - q) / q < 0.10)
 t:claim("failures all but vanish (under 0.05%)", tutorial.pct(failed100, 3), failed100 < 0.0005)
-t:claim("p99 falls below 20 ms", tutorial.ms(sharded.latency.p99, 1), sharded.latency.p99 < 0.020)
+t:claim("p99 halves: one retry at most reaches the tail (under 25 ms)", tutorial.ms(sharded.latency.p99, 1),
+        sharded.latency.p99 < 0.025 and sharded.latency.p99 < 0.6 * hot.latency.p99)
 
 t:finish()

@@ -14,7 +14,7 @@ local function run(hold)
     system = {
       topology = { name = "tickets", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
-      nodes = { api = { servers = 256 }, db = { servers = 64, service = SERVICE } },
+      nodes = { api = { servers = 256, service = "1ms" }, db = { servers = 64, service = SERVICE } },
     },
     workload = { executor = "constant-arrival-rate", rate = RATE, duration = "60s" },
     scenarios = { { name = "lock-contention", params = { contention_probability = CONTENTION, hold_ms = hold * 1000,

@@ -45,10 +45,10 @@ for _, tr in ipairs(fixed:traces()) do
   local root_ok, payments_timeout = false, false
   for _, span in ipairs(tr.spans) do
     if span.parent_span_id == nil then root_ok = span.status.code ~= "error" end
-    if span.node == "payments" and span.attributes["error.type"] == "timeout" then payments_timeout = true end
+    if span.node == "payments" and span.status.code == "error" then payments_timeout = true end
   end
   if root_ok and payments_timeout then hidden = tr break end
 end
-t:claim("a request that succeeded carries a payments span that timed out (the fallback answered)",
+t:claim("a request that succeeded carries a failed payments span (the caller gave up at 100 ms; the fallback answered)",
         hidden and hidden.trace_id or "none", hidden ~= nil)
 t:finish()

@@ -12,7 +12,7 @@ local report = tutorial.simulate {
   system = {
     topology = { name = "shop", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                  edges = { { from = "api", to = "db" } } },
-    nodes = { db = { service = { kind = "exponential", mean = "5ms" } } },
+    nodes = { api = { servers = 512 }, db = { service = { kind = "exponential", mean = "5ms" } } },
     edges = { ["api->db"] = { pool = { size = 40, wait_timeout = "2s" } } },
   },
   workload = { executor = "constant-arrival-rate", rate = 80, duration = "6m" },
@@ -42,10 +42,13 @@ local edited, n = text:gsub("for: 1m", "for: 0s", 1)
 f = assert(io.open(rules_path, "w"))
 f:write(edited)
 f:close()
-local early = promtool_test(rules_path, { "2m15s=LoadTestErrorRatioHigh" })
-t:claim("with for: 0s the page fires at 2m15s, the first scrape of the outage", early and "passed" or "failed", n == 1 and early)
-local original = promtool_test(RULES, { "2m15s=" })
-t:claim("with for: 1m nothing fires yet at 2m15s", original and "passed" or "failed", original)
+local first = promtool_test(rules_path, { "2m15s=" })
+t:claim("with for: 0s nothing fires at 2m15s: one outage scrape in a one-minute window is under 5%",
+        first and "passed" or "failed", n == 1 and first)
+local early = promtool_test(rules_path, { "2m30s=LoadTestErrorRatioHigh" })
+t:claim("the page fires at 2m30s, the second scrape of the outage", early and "passed" or "failed", early)
+local original = promtool_test(RULES, { "2m30s=", "3m30s=LoadTestErrorRatioHigh,LoadTestLatencyP99High,LoadTestPoolWaitHigh{edge=api->db}" })
+t:claim("with for: 1m it waits until 3m30s, a minute later", original and "passed" or "failed", original)
 
 t:step("Exercise 2: alerts outlive the outage")
 local late = promtool_test(RULES, { "4m15s=LoadTestErrorRatioHigh,LoadTestLatencyP99High,LoadTestPoolWaitHigh{edge=api->db}" })

@@ -17,7 +17,7 @@ local report, r = tutorial.simulate {
   system = {
     topology = { name = "shop", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                  edges = { { from = "api", to = "db" } } },
-    nodes = { db = { service = { kind = "exponential", mean = "5ms" } } },
+    nodes = { api = { servers = 512 }, db = { service = { kind = "exponential", mean = "5ms" } } },
     edges = { ["api->db"] = { pool = { size = 40, wait_timeout = "2s" } } },
   },
   workload = { executor = "constant-arrival-rate", rate = 80, duration = "6m" },
