@@ -204,11 +204,13 @@ install: build
 
 # Guided tutorials (docs/tutorials/README.md): every script under scripts/tutorials runs
 # with --check (its page's claims asserted) and the numbers quoted in the pages must be
-# the ones the runs produce. `make tutorials` rewrites those numbers.
+# the ones the runs produce; Tests/tutorials tests the framework itself on throwaway
+# pages. `make tutorials` rewrites the numbers.
 tutorials: build
 	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) tools/tutorial_numbers.py --write
 
 test-tutorials: build
+	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) -m pytest -q Tests/tutorials
 	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) tools/tutorial_numbers.py --check
 
 # Regenerates docs/scenarios.md from the registry (make test fails when it is stale).

@@ -131,6 +131,26 @@ function tutorial.fixed(x, digits)
   return ("%." .. (digits or 1) .. "f"):format(x)
 end
 
+-- Queueing theory ------------------------------------------------------------
+
+--- Erlang C: the probability that an arrival waits at an M/M/c station with
+--- `c` servers and offered load `a` = arrival rate x mean service time
+--- (Erlangs). 1 when a >= c (the queue grows without bound).
+function tutorial.erlang_c(c, a)
+  if a >= c then return 1 end
+  local term, sum = 1, 1            -- a^k / k!, summed for k = 0 .. c-1
+  for k = 1, c - 1 do term = term * a / k; sum = sum + term end
+  local last = term * a / c / (1 - a / c)   -- a^c / c! / (1 - rho)
+  return last / (sum + last)
+end
+
+--- Mean wait in the queue of an M/M/c station (seconds): C(c, a) / (c mu - lambda).
+function tutorial.mmc_wait(lambda, mean_service, c)
+  local a = lambda * mean_service
+  if a >= c then return math.huge end
+  return tutorial.erlang_c(c, a) / (c / mean_service - lambda)
+end
+
 -- Reading a report -----------------------------------------------------------
 
 --- Runs a load test quietly (syslab.simulate); an invalid test is an error.
