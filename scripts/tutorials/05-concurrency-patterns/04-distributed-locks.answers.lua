@@ -26,6 +26,7 @@ local r = run(50, math.exp(-0.1 / 0.010))
 local lost = tutorial.effect_count(r, "double-write", "lost_write") / tutorial.component(r, "db").arrivals
 t:number("ex1_lease", tutorial.ms(lease))
 t:number("ex1_lost", tutorial.pct(lost, 3))
+t:number("ex1_lost_count", tutorial.count(tutorial.effect_count(r, "double-write", "lost_write")))
 t:claim("the bound is 10 ms x ln(10,000) = 92 ms", tutorial.ms(lease), math.abs(lease - 0.0921) < 0.0005)
 t:claim("with a 100 ms lease races become rare: under 0.05% of writes, against 0.67% with 50 ms",
         tutorial.pct(lost, 3), lost < 5e-4)
