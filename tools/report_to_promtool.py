@@ -26,7 +26,7 @@ braces) and every other alert of the rules file is expected to be silent:
     tools/report_to_promtool.py series.csv --interval 15s --rules observability/loadtest-rules.yml \\
         --label system=shop \\
         --expect 1m45s= \\
-        --expect '3m45s=LoadTestErrorRatioHigh,LoadTestPoolWaitHigh{edge=api->orders-db}' \\
+        --expect '3m45s=LoadTestErrorRatioHigh,LoadTestLatencyP99High,LoadTestPoolWaitHigh{edge=api->db}' \\
         -o alerts.test.yml
     promtool test rules alerts.test.yml
 """
