@@ -525,6 +525,16 @@ int syslab_report_series_csv(const syslab_report *report, char **out_csv);
  * *out_json is owned. NULL report or out_json: SYSLAB_EINVAL. Thread-safe. */
 int syslab_report_traces_json(const syslab_report *report, char **out_json);
 
+/* The structured request logs as JSON Lines: one object per kept trace (the
+ * same sampling as syslab_report_traces_json), in time order, each line ending
+ * in "\n": {"ts" (RFC 3339, UTC), "level" ("info", "warn" when at least
+ * traces.slower_than, "error" when failed), "msg", "trace_id", "span_id" (the
+ * trace's root span), "node" (the entry node), "status", "latency_ms" (from
+ * the intended start), "error" (the failure cause or null), "scenarios" (active
+ * when the request started), "sampled_by"}. Empty text when no trace was kept.
+ * *out_jsonl is owned. NULL report or out_jsonl: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_logs_jsonl(const syslab_report *report, char **out_jsonl);
+
 /* *out_passed = 1 when every threshold held (or there were none), else 0.
  * NULL report or out_passed: SYSLAB_EINVAL. Thread-safe. */
 int syslab_report_passed(const syslab_report *report, int *out_passed);
