@@ -6,10 +6,11 @@ from ._native import ESCRIPT, EIO, ECORRUPT, ELIMIT, ENOMEM, EINTERNAL
 from .registry import Registry
 from .decision import Decider, Effect, EFFECT_KINDS, METRICS_CONTENT_TYPE, metrics_text
 from . import simulation, tracing  # syslab.simulation.loadtest(...), syslab.tracing.generate(...)
+from . import sweep  # syslab.sweep.run(test, grid) on Dask, syslab.sweep.local(...) on threads
 
 __all__ = [
     "Registry", "SyslabError", "version", "version_number", "strerror",
     "OK", "EINVAL", "EJSON", "EUTF8", "ENOTFOUND", "ERANGE", "ETYPE", "EEXISTS",
     "ESCRIPT", "EIO", "ECORRUPT", "ELIMIT", "ENOMEM", "EINTERNAL",
 ]
-__all__ += ["Decider", "Effect", "EFFECT_KINDS", "METRICS_CONTENT_TYPE", "metrics_text", "simulation", "tracing"]
+__all__ += ["Decider", "Effect", "EFFECT_KINDS", "METRICS_CONTENT_TYPE", "metrics_text", "simulation", "tracing", "sweep"]
