@@ -42,9 +42,9 @@ public func syslab_sweep_run(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CC
         try ABI.requireOutput(out, "out_json")
         out!.pointee = nil
         let sweep = try SweepArguments.sweep(test, grid, options, function: "syslab_sweep_run")
-        let outcome = try sweep.run(progress: progress.map { callback in
-            { done, total in callback(userData, done, total) == 0 }
-        })
+        var relay: ((Int, Int) -> Bool)? = nil
+        if let progress { relay = { done, total in progress(userData, done, total) == 0 } }
+        let outcome = try sweep.run(progress: relay)
         try ABI.output(out, outcome.json.serialized())
     }
 }

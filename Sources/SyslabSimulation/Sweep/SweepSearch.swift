@@ -12,9 +12,9 @@ public struct SweepCondition: Sendable, CustomStringConvertible {
 
     public init(_ text: String) throws {
         for op in Self.comparisons {
-            guard let range = text.range(of: op) else { continue }
-            let figure = text[..<range.lowerBound].trimmingCharacters(in: " ")
-            let number = text[range.upperBound...].trimmingCharacters(in: " ")
+            guard let range = text.firstRange(of: op) else { continue }
+            let figure = text[..<range.lowerBound].trimmed()
+            let number = text[range.upperBound...].trimmed()
             guard !figure.isEmpty, let limit = Double(number), limit.isFinite else { break }
             self.figure = figure; self.comparison = op; self.limit = limit
             return
@@ -37,8 +37,9 @@ public struct SweepCondition: Sendable, CustomStringConvertible {
 }
 
 private extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    /// Without the spaces around it.
+    func trimmed() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
 

@@ -99,8 +99,8 @@ def _dask_task_cancelled() -> Optional[Callable[[], bool]]:
     instead of occupying the worker. None outside a worker."""
     try:
         from distributed import get_worker
-        from distributed.worker import thread_state
-        worker, key = get_worker(), thread_state.key
+        worker = get_worker()
+        key = worker.get_current_task()
     except Exception:  # not running as a Dask task
         return None
 
