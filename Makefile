@@ -29,7 +29,8 @@ LUA_TESTS   := $(wildcard Tests/lua/test_*.lua)
 PYTHON      ?= python3
 
 .PHONY: all deps build demo quickstart test-install test test-swift test-c test-lua test-python test-contract test-readme test-serve test-fleet \
-        test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan
+        test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan \
+        tutorials test-tutorials
 
 all: build
 
@@ -60,7 +61,7 @@ quickstart: build
 	@$(LUA_BIN) scripts/examples/quickstart.lua
 
 test: build test-swift test-c test-lua test-lua-official test-python test-contract test-readme test-install test-wheel \
-      test-fuzz-replay test-asan test-tsan test-observability test-serve test-fleet
+      test-fuzz-replay test-asan test-tsan test-observability test-serve test-fleet test-tutorials
 	@echo "make test: all suites passed"
 
 # The library's tests, then control-plane's with the flags `make build` used for the
@@ -200,6 +201,17 @@ install: build
 	ln -sf ../../libsyslab.so $(DESTDIR)$(PREFIX)/lib/lua/5.4/syslab.so
 	sed -e 's|@PREFIX@|$(PREFIX)|g' bindings/c/syslab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/syslab.pc
 	@echo "installed libsyslab into $(DESTDIR)$(PREFIX)"
+
+# Guided tutorials (docs/tutorials/README.md): every script under scripts/tutorials runs
+# with --check (its page's claims asserted) and the numbers quoted in the pages must be
+# the ones the runs produce; Tests/tutorials tests the framework itself on throwaway
+# pages. `make tutorials` rewrites the numbers.
+tutorials: build
+	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) tools/tutorial_numbers.py --write
+
+test-tutorials: build
+	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) -m pytest -q Tests/tutorials
+	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) tools/tutorial_numbers.py --check
 
 # Regenerates docs/scenarios.md from the registry (make test fails when it is stale).
 docs: build
