@@ -16,6 +16,7 @@ syslab.sweep.local(...) in one process. Needs `pip install "dask[distributed]" p
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,9 @@ def main() -> int:
 
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    # silence_logs: the workers' heartbeats racing the scheduler's shutdown are not news.
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster) as client:
         started = time.monotonic()
         rows = sweep.run(TEST, GRID, replicas=args.replicas, client=client, seed=args.seed)

@@ -2,8 +2,8 @@
 real dask.distributed LocalCluster of two worker processes, cancellation by
 closing the client, bad grids, and the bisection and knee helpers."""
 
+import os
 import threading
-import time
 
 import pytest
 
@@ -73,6 +73,13 @@ def test_dask_rows_equal_the_in_process_sweep(cluster):
     assert not dask_rows.attrs["cancelled"]
     assert records(dask_rows) == records(local_rows)
     assert records(chunked) == records(local_rows)
+
+
+def test_dask_default_is_a_local_cluster_of_its_own():
+    grid = {"workload.rate": [100, 250]}
+    rows = sweep.run(TEST, grid)
+    assert rows.attrs["workers"] == (os.cpu_count() or 1)
+    assert records(rows) == records(sweep.local(TEST, grid))
 
 
 def test_without_pandas_rows_are_a_list_of_dicts(monkeypatch):
