@@ -41,38 +41,44 @@ def main() -> int:
     print(f"sweep scaling: {args.points} points of api-gateway-microservices, 1000 requests/s for {args.duration} "
           f"each; {os.cpu_count()} CPUs; best of {args.rounds}")
 
-    def best(run) -> float:
-        times = []
+    def best(run) -> tuple:
+        """(wall, this process's CPU seconds) of the fastest round."""
+        rounds = []
         for _ in range(args.rounds):
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.process_time()
             rows = run()
-            times.append(time.monotonic() - started)
+            rounds.append((time.monotonic() - started, time.process_time() - cpu))
             assert len(rows) == args.points and not rows.attrs["cancelled"]
-        return min(times)
+        return min(rounds)
 
     reference = None
-    print(f"\n{'':24}{'wall':>8}{'points/s':>10}{'efficiency':>12}")
+    # CPU seconds per point (all threads of this process) show contention between
+    # threads even on a loaded machine, where wall-clock efficiency cannot.
+    print(f"\n{'':24}{'wall':>8}{'points/s':>10}{'efficiency':>12}{'CPU s/point':>13}")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
     base = None
     for threads in range(1, args.max_threads + 1):
-        wall = best(lambda: sweep.local(t, grid, threads=threads))
+        wall, cpu = best(lambda: sweep.local(t, grid, threads=threads))
         rate = args.points / wall
         base = base or rate
-        print(f"{'library, ' + str(threads) + ' thread(s)':24}{wall:>7.2f}s{rate:>10.2f}{rate / (threads * base):>12.2f}")
+        print(f"{'library, ' + str(threads) + ' thread(s)':24}{wall:>7.2f}s{rate:>10.2f}{rate / (threads * base):>12.2f}"
+              f"{cpu / args.points:>13.3f}")
         if threads == 1:
             reference = sweep.local(t, grid, threads=1)
 
     from distributed import Client, LocalCluster
     base = None
     for workers in range(1, args.max_workers + 1):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             sweep.run(t, {"workload.rate": [999]}, client=client)  # warm the workers (import, library load)
-            wall = best(lambda: sweep.run(t, grid, client=client, jobs_per_task=1))
+            wall, _ = best(lambda: sweep.run(t, grid, client=client, jobs_per_task=1))
             same = sweep.run(t, grid, client=client).equals(reference)   # NaN (unlimited nodes) equal to NaN
         rate = args.points / wall
         base = base or rate
         print(f"{'Dask, ' + str(workers) + ' worker(s)':24}{wall:>7.2f}s{rate:>10.2f}{rate / (workers * base):>12.2f}"
               f"   rows {'equal' if same else 'DIFFER from'} the library's")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -55,7 +55,7 @@ def main() -> int:
     from distributed import Client, LocalCluster
 
     # silence_logs: the workers' heartbeats racing the scheduler's shutdown are not news.
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster) as client:
         started = time.monotonic()

@@ -175,7 +175,7 @@ def run(test: Any, grid: Any, replicas: int = 1, client: Any = None, seed: Optio
     own_cluster = None
     if client is None:
         own_cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(own_cluster)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))

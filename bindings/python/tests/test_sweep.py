@@ -39,7 +39,7 @@ LONG = {
 def cluster():
     """A real LocalCluster of two single-threaded worker processes."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local_cluster:
+                                  dashboard_address=":0") as local_cluster:
         yield local_cluster
 
 
