@@ -559,7 +559,7 @@ typedef int (*syslab_sweep_progress_fn)(void *user_data, size_t done, size_t tot
  * Errors: SYSLAB_EINVAL (NULL, unknown path or field, empty list, bad
  * option), SYSLAB_ENOTFOUND (no such node, edge or scheduled scenario),
  * SYSLAB_ETYPE, SYSLAB_ERANGE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ELIMIT
- * (more than 1000000 points). Thread-safe.
+ * (more than 1000000 points, or points x replicas). Thread-safe.
  */
 int syslab_sweep_plan(char **out_json, const char *test_json, const char *grid_json, const char *options_json);
 

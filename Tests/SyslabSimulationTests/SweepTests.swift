@@ -173,6 +173,12 @@ import Testing
         #expect(throws: SyslabError.self) { try SweepOptions(config: ["threads": "many"]) }
         #expect(throws: SyslabError.self) { try SweepOptions(config: ["replica": 2]) }
         #expect(throws: SyslabError.self) { try Sweep(test: ["workload": [:]], grid: try Self.grid(#"{"workload.rate": [1]}"#)) }
+        // A million points times two replicas is more runs than a sweep holds rows for.
+        let huge = try SweepGrid(axes: [.init(path: try SweepPath("workload.rate"), values: (1...1000).map { .number(Double($0)) }),
+                                        .init(path: try SweepPath("system.nodes.api.servers"), values: (1...1000).map { .number(Double($0)) })])
+        #expect(throws: SyslabError.limitExceeded("the sweep has 1000000 points x 2 replicas; at most 1000000 runs")) {
+            try Sweep(test: Self.test(), grid: huge, options: SweepOptions(replicas: 2))
+        }
         var options = SweepOptions()
         options.firstJob = 5
         #expect(throws: SyslabError.self) { try Sweep(test: Self.test(), grid: try Self.grid(#"{"workload.rate": [1]}"#), options: options) }

@@ -52,36 +52,40 @@ public struct Sweep: Sendable {
     public let grid: SweepGrid
     public let options: SweepOptions
     public let seed: UInt64
-    /// One test per point, already read and validated.
-    let tests: [LoadTest]
+    /// The test as given; each run reads its point's test from it afresh, so
+    /// that runs on different threads share no arrays (no reference counts
+    /// written from two cores) and a large grid holds no tests in memory.
+    let base: JSONValue
     let pointSeeds: [UInt64]
 
+    /// Runs in one sweep (points x replicas): the rows must fit in memory.
+    public static let maxJobs = 1_000_000
+
     public init(test: JSONValue, grid: SweepGrid, options: SweepOptions = SweepOptions()) throws {
-        let base: LoadTest
-        do { base = try LoadTest(config: test) } catch let e as SyslabError { throw e.prefixed("test: ") }
+        let given: LoadTest
+        do { given = try LoadTest(config: test) } catch let e as SyslabError { throw e.prefixed("test: ") }
         let registry = ScenarioRegistry(clock: ManualClock(start: 0))
-        try base.schedule.validate(against: registry)
+        try given.schedule.validate(against: registry)
+        guard grid.pointCount * options.replicas <= Self.maxJobs else {
+            throw SyslabError.limitExceeded("the sweep has \(grid.pointCount) points x \(options.replicas) replicas; at most \(Self.maxJobs) runs")
+        }
         self.grid = grid
         self.options = options
-        self.seed = options.seed ?? base.options.seed
-        var tests: [LoadTest] = []
+        self.seed = options.seed ?? given.options.seed
+        self.base = test
         var seeds: [UInt64] = []
-        tests.reserveCapacity(grid.pointCount)
+        seeds.reserveCapacity(grid.pointCount)
         for p in 0..<grid.pointCount {
             let point = grid.point(p)
-            var json = test
-            for (path, value) in point { json = try path.setting(value, in: json) }
             do {
-                let t = try LoadTest(config: json)
+                let t = try Self.test(test, at: point)
                 try t.schedule.validate(against: registry)
-                tests.append(t)
             } catch let e as SyslabError {
                 let where_ = point.map { "\($0.path.text) = \($0.value.serialized())" }.joined(separator: ", ")
                 throw e.prefixed("grid point \(p + 1) (\(where_)): ")
             }
             seeds.append(Self.pointSeed(point))
         }
-        self.tests = tests
         self.pointSeeds = seeds
         if options.firstJob > jobCount {
             throw SyslabError.outOfRange("sweep options.first_job is \(options.firstJob), but the sweep has \(jobCount) jobs")
@@ -122,9 +126,15 @@ public struct Sweep: Sendable {
         Self.mix(Self.mix(seed ^ Self.mix(pointSeeds[point])) &+ UInt64(replica)) >> 11
     }
 
+    static func test(_ base: JSONValue, at point: [(path: SweepPath, value: JSONValue)]) throws -> LoadTest {
+        var json = base
+        for (path, value) in point { json = try path.setting(value, in: json) }
+        return try LoadTest(config: json)
+    }
+
     /// The test of one point (0-based) as it runs for one replica (0-based).
-    public func test(point: Int, replica: Int) -> LoadTest {
-        var t = tests[point]
+    public func test(point: Int, replica: Int) throws -> LoadTest {
+        var t = try Self.test(base, at: grid.point(point))
         t.options.seed = runSeed(point: point, replica: replica)
         return t
     }
@@ -134,10 +144,10 @@ public struct Sweep: Sendable {
     /// when `shouldStop` stopped it.
     public func row(job: Int, shouldStop: (() -> Bool)? = nil) throws -> SweepRow {
         let point = job / options.replicas, replica = job % options.replicas
-        let test = test(point: point, replica: replica)
-        var row = SweepRow(job: job, point: point, replica: replica, seed: test.options.seed, values: grid.point(point))
+        var row = SweepRow(job: job, point: point, replica: replica, seed: runSeed(point: point, replica: replica),
+                           values: grid.point(point))
         do {
-            row.measure(try test.run(shouldStop: shouldStop))
+            row.measure(try test(point: point, replica: replica).run(shouldStop: shouldStop))
         } catch let e as SyslabError {
             row.error = e.message
         }

@@ -14,7 +14,7 @@ public struct SweepGrid: Sendable {
 
     public let axes: [Axis]
 
-    /// A grid this large is a mistake, not a plan (a million runs).
+    /// A grid this large is a mistake, not a plan.
     public static let maxPoints = 1_000_000
 
     public init(axes: [Axis]) throws {
