@@ -116,10 +116,10 @@ enum LuaSweep {
             let values = try LuaSupport.json(L, at: 3, path: "values")
             let condition = try LuaSupport.checkString(L, 4, "sweep_smallest")
             let (opts, _, _) = try options(L, 5, "sweep_smallest", allowed: ["replicas", "threads", "seed"])
-            var valueList = values.arrayValue ?? []
-            if case .object(let o) = values, !o.isEmpty {
+            // An empty Lua table reads as an empty object.
+            guard let valueList = values.arrayValue ?? (values == .object([:]) ? [] : nil) else {
                 throw SyslabError.typeMismatch("values must be a list, smallest first")
-            } else if case .object = values { valueList = [] }
+            }
             guard !valueList.isEmpty else { throw SyslabError.invalidArgument("values is empty: give the candidates, smallest first") }
             let search = try SweepSearch(test: testJSON, path: try SweepPath(path), values: valueList,
                                          condition: try SweepCondition(condition), options: try SweepOptions(config: opts))

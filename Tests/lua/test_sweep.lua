@@ -97,6 +97,8 @@ local none = assert(syslab.sweep_smallest(single, "system.nodes.api.servers", { 
 check(none.value == nil and #none.steps == 1)
 local nothing, why = syslab.sweep_smallest(single, "system.nodes.api.servers", { 1, 2 }, "fast")
 check(nothing == nil and why:find("condition", 1, true))
+local empty, said = syslab.sweep_smallest(single, "system.nodes.api.servers", {}, "p99_ms < 100")
+check(empty == nil and said:find("empty", 1, true), tostring(said))
 
 local load = assert(syslab.sweep(single, { ["system.nodes.api.servers"] = { 4 }, ["workload.rate"] = { 100, 200, 250, 300, 330, 360, 380, 395 } }, { quiet = true }))
 local knee = syslab.sweep_knee(load, "workload.rate", "p99_ms")
