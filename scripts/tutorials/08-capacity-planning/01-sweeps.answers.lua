@@ -1,12 +1,12 @@
--- Answer key of tutorial 07-01 (capacity planning with sweeps).
--- Page: docs/tutorials/07-capacity-planning/01-sweeps.md
+-- Answer key of tutorial 08-01 (capacity planning with sweeps).
+-- Page: docs/tutorials/08-capacity-planning/01-sweeps.md
 --
---   syslab-lua scripts/tutorials/07-capacity-planning/01-sweeps.answers.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/08-capacity-planning/01-sweeps.answers.lua [--check] [--numbers]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
 local syslab = require "syslab"
-local t = tutorial.new("07-capacity-planning/01-sweeps.answers")
+local t = tutorial.new("08-capacity-planning/01-sweeps.answers")
 
 local function checkout(rate, service)
   return {

@@ -1,12 +1,12 @@
--- Tutorial 07-01: capacity planning with sweeps, checked against Erlang C.
--- Page: docs/tutorials/07-capacity-planning/01-sweeps.md
+-- Tutorial 08-01: capacity planning with sweeps, checked against Erlang C.
+-- Page: docs/tutorials/08-capacity-planning/01-sweeps.md
 --
---   syslab-lua scripts/tutorials/07-capacity-planning/01-sweeps.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/08-capacity-planning/01-sweeps.lua [--check] [--numbers]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
 local syslab = require "syslab"
-local t = tutorial.new("07-capacity-planning/01-sweeps")
+local t = tutorial.new("08-capacity-planning/01-sweeps")
 
 local RATE, SERVICE, TARGET_MS, DURATION, REPLICAS = 300, 0.020, 110, 120, 3
 local SERVERS = { 6, 7, 8, 9, 10, 11, 12, 14, 16 }
