@@ -159,24 +159,8 @@ public struct WaterfallRenderer: Sendable {
 
     private func fmt(_ v: Double) -> String { String(format1: v) }
 
-    func xml(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t": out.unicodeScalars.append(c)
-            // XML 1.0 forbids other control characters even as references.
-            case _ where c.value < 0x20: out += " "
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// Text for SVG: the same escaping as the HTML pages (XML accepts it).
+    func xml(_ s: String) -> String { HTMLText.escape(s) }
 }
 
 extension String {
