@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # lua5.4: the stock interpreter loading syslab.so; prometheus: promtool for the metrics checks;
 # libhiredis-dev: the Redis client libsyslab links; redis-server: the store tests start their own;
-# curl: the docs/serve.md example that make test-serve runs.
-packages=(liblua5.4-dev lua5.4 pkg-config prometheus libhiredis-dev redis-server curl)
+# curl: the docs/serve.md example that make test-serve runs; zlib1g-dev: zlib, which the
+# compression-tradeoffs scenario runs for real.
+packages=(liblua5.4-dev lua5.4 pkg-config prometheus libhiredis-dev redis-server curl zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,8 +13,16 @@ local examples = { "gradual-brownout", "canary-bad-deploy", "regional-latency", 
 local category_titles = {
   latency = "Latency", http = "HTTP", database = "Database", caching = "Caching",
   network = "API and network", concurrency = "Concurrency", resources = "Resources",
+  performance = "Performance benchmarking",
 }
-local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources" }
+-- A paragraph under a category's heading, where its scenarios share a behaviour worth stating once.
+local category_intros = {
+  performance = "These run the variants they compare for real when they are enabled, at the configured size, and export what they measured "
+    .. "(`benchmark_operation_seconds{variant}`, `benchmark_slowdown_ratio`); decisions only hand out the cached cost of the slower variant. "
+    .. "Enabling one takes as long as its measurement (milliseconds at the defaults). Costs measured on the running machine vary from run to run, "
+    .. "so those effects are not reproducible from the seed alone; async-vs-sync-io and caching-layers are seeded models and are.\n",
+}
+local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance" }
 
 local function cell(text)
   return (tostring(text):gsub("|", "\\|"):gsub("\n", " "))
@@ -114,6 +122,7 @@ local function render()
   out[#out + 1] = ""
   for _, c in ipairs(category_order) do
     out[#out + 1] = "## " .. category_titles[c] .. "\n"
+    if category_intros[c] then out[#out + 1] = category_intros[c] end
     for _, s in ipairs(by_category[c] or {}) do render_scenario(out, s) end
   end
   out[#out + 1] = "## Written in Lua\n"

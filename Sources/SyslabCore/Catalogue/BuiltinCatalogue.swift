@@ -61,6 +61,17 @@ public enum BuiltinCatalogue {
         MemoryPressure.scenario,
         DiskIoSaturation.scenario,
         BandwidthLimit.scenario,
+        // Performance benchmarking: the compared variants run for real at enable.
+        BinarySearchVsLinear.scenario,
+        HashmapVsTreemap.scenario,
+        BatchVsSingle.scenario,
+        AsyncVsSyncIo.scenario,
+        JsonVsProtobuf.scenario,
+        EagerVsLazyLoading.scenario,
+        PaginationStrategies.scenario,
+        SortingAlgorithms.scenario,
+        CompressionTradeoffs.scenario,
+        CachingLayers.scenario,
     ]
 }
 

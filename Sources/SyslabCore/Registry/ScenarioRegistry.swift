@@ -168,7 +168,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
                 entry.instruments.deactivated()
             }
             for entry in added {
-                entry.instruments.activated()
+                entry.installed()
                 activations.series(LabelValues(entry.scenario.name)).add(1)
             }
             publish(next)
@@ -275,7 +275,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     private func install(_ entry: ActiveScenario, revision: String?) {
         let name = entry.scenario.name
         let kept = retire { $0.scenario.name == name }
-        entry.instruments.activated()
+        entry.installed()
         activations.series(LabelValues(name)).add(1)
         revisions[name] = revision
         publish(kept + [entry])

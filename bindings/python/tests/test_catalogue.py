@@ -13,10 +13,10 @@ ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ["gradual-brownout", "canary-bad-deploy", "regional-latency", "poison-message", "sliding-window-limit", "dependency-flap"]
 
 
-def test_catalogue_holds_the_fifty_with_parameters_and_domain_metrics():
+def test_catalogue_holds_the_builtins_with_parameters_and_domain_metrics():
     with Registry() as r:
         catalogue = r.catalogue()
-        assert len(catalogue) == 50
+        assert len(catalogue) == 60
         for s in catalogue:
             assert s["parameters"], s["name"]
             assert any(not m["name"].startswith("simulator_") for m in s["metrics"]), s["name"]
