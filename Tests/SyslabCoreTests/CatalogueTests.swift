@@ -17,6 +17,8 @@ struct CatalogueTests {
         "thread-pool-exhaustion", "file-descriptor-leak", "memory-pressure", "disk-io-saturation", "bandwidth-limit",
         "binary-search-vs-linear", "hashmap-vs-treemap", "batch-vs-single", "async-vs-sync-io", "json-vs-protobuf",
         "eager-vs-lazy-loading", "pagination-strategies", "sorting-algorithms", "compression-tradeoffs", "caching-layers",
+        "pii-leak", "audit-log-failure", "encryption-overhead", "auth-bypass", "sql-injection", "csrf-attack", "data-breach",
+        "compliance-violation",
     ]
 
     /// Scenarios whose effects carry a cost measured on this machine at
@@ -28,14 +30,14 @@ struct CatalogueTests {
 
     @Test func holdsExactlyTheExpectedNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
-        #expect(Set(Self.expectedNames).count == 60)
+        #expect(Set(Self.expectedNames).count == 68)
     }
 
     @Test(arguments: BuiltinCatalogue.all.map(\.name))
     func definitionIsComplete(_ name: String) throws {
         let s = try #require(BuiltinCatalogue.all.first { $0.name == name })
         try s.validateDefinition()
-        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance"].contains(s.category))
+        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security"].contains(s.category))
         #expect(!s.parameters.isEmpty, "at least one parameter")
         #expect(!s.metrics.isEmpty, "at least one domain metric")
         #expect(!s.effectKinds.isEmpty)

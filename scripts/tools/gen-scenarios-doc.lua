@@ -13,7 +13,7 @@ local examples = { "gradual-brownout", "canary-bad-deploy", "regional-latency", 
 local category_titles = {
   latency = "Latency", http = "HTTP", database = "Database", caching = "Caching",
   network = "API and network", concurrency = "Concurrency", resources = "Resources",
-  performance = "Performance benchmarking",
+  performance = "Performance benchmarking", security = "Compliance and security",
 }
 -- A paragraph under a category's heading, where its scenarios share a behaviour worth stating once.
 local category_intros = {
@@ -21,8 +21,12 @@ local category_intros = {
     .. "(`benchmark_operation_seconds{variant}`, `benchmark_slowdown_ratio`); decisions only hand out the cached cost of the slower variant. "
     .. "Enabling one takes as long as its measurement (milliseconds at the defaults). Costs measured on the running machine vary from run to run, "
     .. "so those effects are not reproducible from the seed alone; async-vs-sync-io and caching-layers are seeded models and are.\n",
+  security = "These never weaken a host's security and never touch real data: they ask the host to present synthetic, attack-shaped "
+    .. "requests to its own defences, or to log clearly fake PII where its scanner should find it, and count what happened; the host "
+    .. "reports the status it answered a probe with (`syslab_registry_record_response`). What a host does for each: "
+    .. "[effects.md, Security probes](effects.md#security-probes).\n",
 }
-local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance" }
+local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security" }
 
 local function cell(text)
   return (tostring(text):gsub("|", "\\|"):gsub("\n", " "))

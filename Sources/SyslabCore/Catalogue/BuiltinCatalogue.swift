@@ -72,6 +72,15 @@ public enum BuiltinCatalogue {
         SortingAlgorithms.scenario,
         CompressionTradeoffs.scenario,
         CachingLayers.scenario,
+        // Compliance and security: probes of the host's own defences, never a weakening of them.
+        PiiLeak.scenario,
+        AuditLogFailure.scenario,
+        EncryptionOverhead.scenario,
+        AuthBypass.scenario,
+        SqlInjection.scenario,
+        CsrfAttack.scenario,
+        DataBreach.scenario,
+        ComplianceViolation.scenario,
     ]
 }
 
