@@ -36,8 +36,8 @@ enum BatchVsSingle {
     /// CPU seconds to encode one request's items (one message each, in batches).
     static func measure(items: Int, batchSize: Int) -> (single: Double, batched: Double) {
         let records = OrderRecord.sample(items, seed: 0xBA7C)
-        let single = Benchmark.seconds { records.reduce(0) { $0 + OrderRecord.encodeWire([$1]).count } }
-        let batched = Benchmark.seconds { () -> Int in
+        let single = Benchmark.seconds { _ in records.reduce(0) { $0 + OrderRecord.encodeWire([$1]).count } }
+        let batched = Benchmark.seconds { _ in
             stride(from: 0, to: records.count, by: batchSize).reduce(0) {
                 $0 + OrderRecord.encodeWire(Array(records[$1..<min($1 + batchSize, records.count)])).count
             }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What the performance-benchmarking scenarios share: timing real code once
 /// per activation, and the metrics that export what was measured.
 ///
@@ -18,14 +20,20 @@ enum Benchmark {
     /// since noise (other processes, frequency changes) only ever adds time.
     /// Cheap bodies are repeated until a round lasts `roundSeconds`; a body
     /// slower than `longSeconds` is timed once more and left at that.
-    static func seconds<T>(roundSeconds: Double = 0.0005, rounds: Int = 5, longSeconds: Double = 0.02, _ body: () -> T) -> Double {
+    ///
+    /// `body` gets a number that is always 0 but read from memory on every
+    /// repetition; a body that only reads its data must fold it into its
+    /// work (a key plus it), or an optimizing compiler sees identical,
+    /// side-effect-free repetitions and runs the work once for them all.
+    /// What `body` returns is kept for the same reason.
+    static func seconds(roundSeconds: Double = 0.0005, rounds: Int = 5, longSeconds: Double = 0.02, _ body: (Int) -> Int) -> Double {
         let clock = ContinuousClock()
         func time(_ repetitions: Int) -> Double {
-            var sink: T? = nil
+            var kept = 0
             let start = clock.now
-            for _ in 0..<repetitions { sink = body() }
+            for _ in 0..<repetitions { kept &+= body(opaqueZero.load(ordering: .relaxed)) }
             let elapsed = clock.now - start
-            keep(sink)
+            sink.store(kept, ordering: .relaxed)
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
         var repetitions = 1
@@ -40,9 +48,10 @@ enum Benchmark {
         return max(best, 1e-12)
     }
 
-    /// Keeps the optimizer from removing the work whose result is passed here.
-    @inline(never)
-    static func keep<T>(_ value: T) { _ = value }
+    /// Always 0 (see `seconds`).
+    private static let opaqueZero = Atomic<Int>(0)
+    /// Where timed results go, so the work that produced them cannot be dropped.
+    private static let sink = Atomic<Int>(0)
 
     /// Publishes one variant's measured seconds per operation.
     static func publish(_ activation: ScenarioActivation, variant: String, seconds: Double) {

@@ -27,11 +27,11 @@ enum BinarySearchVsLinear {
     static func measure(n: Int) -> (linear: Double, binary: Double) {
         let keys = Benchmark.sortedKeys(n)
         let probes = Benchmark.probes(64, size: n, seed: 0xB15EC7)
-        let linear = Benchmark.seconds {
-            probes.reduce(0) { $0 &+ (keys.firstIndex(of: $1) ?? -1) }
+        let linear = Benchmark.seconds { zero in
+            probes.reduce(0) { $0 &+ (keys.firstIndex(of: $1 &+ zero) ?? -1) }
         } / Double(probes.count)
-        let binary = Benchmark.seconds {
-            probes.reduce(0) { $0 &+ (binarySearch(keys, $1) ?? -1) }
+        let binary = Benchmark.seconds { zero in
+            probes.reduce(0) { $0 &+ (binarySearch(keys, $1 &+ zero) ?? -1) }
         } / Double(probes.count)
         return (linear, binary)
     }

@@ -77,7 +77,7 @@ enum CompressionTradeoffs {
         guard let compressed = compress(payload, level: level), decompress(compressed, count: payload.count) == payload else {
             throw SyslabError.invalidArgument("compression-tradeoffs: zlib could not round-trip the payload at level \(level)")
         }
-        let seconds = Benchmark.seconds { compress(payload, level: level)?.count ?? 0 }
+        let seconds = Benchmark.seconds { _ in compress(payload, level: level)?.count ?? 0 }
         return (seconds, Double(payload.count) / Double(max(1, compressed.count)))
     }
 }

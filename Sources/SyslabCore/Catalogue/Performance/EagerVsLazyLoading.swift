@@ -59,11 +59,11 @@ enum EagerVsLazyLoading {
         }
         // Spread the accessed parents evenly over the list.
         let touched = Set((0..<accessed).map { $0 * items / max(1, accessed) })
-        let eager = Benchmark.seconds { () -> Int in
+        let eager = Benchmark.seconds { _ in
             let parents = (0..<items).map { Parent(id: $0, title: "order \($0)", children: children(of: $0)) }
             return touched.reduce(0) { $0 + (parents[$1].children?.count ?? 0) }
         }
-        let lazy = Benchmark.seconds { () -> Int in
+        let lazy = Benchmark.seconds { _ in
             var parents = (0..<items).map { Parent(id: $0, title: "order \($0)", children: nil) }
             for index in touched { parents[index].children = children(of: index) }
             return touched.reduce(0) { $0 + (parents[$1].children?.count ?? 0) }

@@ -43,8 +43,8 @@ enum JsonVsProtobuf {
         guard try OrderRecord.decodeJSON(jsonText) == records, try OrderRecord.decodeWire(wire) == records else {
             throw SyslabError.invalidArgument("json-vs-protobuf: a round trip did not reproduce the records")
         }
-        let json = Benchmark.seconds { (try? OrderRecord.decodeJSON(OrderRecord.encodeJSON(records)))?.count ?? 0 }
-        let binary = Benchmark.seconds { (try? OrderRecord.decodeWire(OrderRecord.encodeWire(records)))?.count ?? 0 }
+        let json = Benchmark.seconds { _ in (try? OrderRecord.decodeJSON(OrderRecord.encodeJSON(records)))?.count ?? 0 }
+        let binary = Benchmark.seconds { _ in (try? OrderRecord.decodeWire(OrderRecord.encodeWire(records)))?.count ?? 0 }
         return Measurement(jsonSeconds: json, wireSeconds: binary, jsonBytes: jsonText.utf8.count, wireBytes: wire.count)
     }
 }

@@ -85,8 +85,8 @@ enum PaginationStrategies {
         let cursor = previous.first ?? Int.min
         let offset = table.offsetPage(skip: skip, size: pageSize)
         let keyset = table.keysetPage(after: cursor, size: pageSize)
-        let offsetSeconds = Benchmark.seconds { table.offsetPage(skip: skip, size: pageSize).page.last ?? 0 }
-        let keysetSeconds = Benchmark.seconds { table.keysetPage(after: cursor, size: pageSize).page.last ?? 0 }
+        let offsetSeconds = Benchmark.seconds { zero in table.offsetPage(skip: skip &+ zero, size: pageSize).page.last ?? 0 }
+        let keysetSeconds = Benchmark.seconds { zero in table.keysetPage(after: cursor &+ zero, size: pageSize).page.last ?? 0 }
         return Measurement(offsetSeconds: offsetSeconds, keysetSeconds: keysetSeconds,
                            offsetScanned: offset.scanned, keysetScanned: keyset.scanned)
     }

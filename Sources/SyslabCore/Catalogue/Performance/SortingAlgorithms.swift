@@ -46,12 +46,12 @@ enum SortingAlgorithms {
         case "heapsort": sort = heapsort
         default: sort = insertionSort
         }
-        let chosen = Benchmark.seconds { () -> Int in
+        let chosen = Benchmark.seconds { _ in
             var copy = input
             sort(&copy)
             return copy[copy.count / 2]
         }
-        let stdlib = Benchmark.seconds { () -> Int in
+        let stdlib = Benchmark.seconds { _ in
             var copy = input
             copy.sort()
             return copy[copy.count / 2]
