@@ -19,6 +19,8 @@ struct CatalogueTests {
         "eager-vs-lazy-loading", "pagination-strategies", "sorting-algorithms", "compression-tradeoffs", "caching-layers",
         "pii-leak", "audit-log-failure", "encryption-overhead", "auth-bypass", "sql-injection", "csrf-attack", "data-breach",
         "compliance-violation",
+        "oversized-response", "inefficient-serialization", "cold-start", "idle-connection", "uncompressed-payload",
+        "unnecessary-polling", "over-provisioned-resources", "data-transfer-costs",
     ]
 
     /// Scenarios whose effects carry a cost measured on this machine at
@@ -26,18 +28,19 @@ struct CatalogueTests {
     static let measuredNames: Set<String> = [
         "binary-search-vs-linear", "hashmap-vs-treemap", "batch-vs-single", "json-vs-protobuf",
         "eager-vs-lazy-loading", "pagination-strategies", "sorting-algorithms", "compression-tradeoffs",
+        "inefficient-serialization",
     ]
 
     @Test func holdsExactlyTheExpectedNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
-        #expect(Set(Self.expectedNames).count == 68)
+        #expect(Set(Self.expectedNames).count == 76)
     }
 
     @Test(arguments: BuiltinCatalogue.all.map(\.name))
     func definitionIsComplete(_ name: String) throws {
         let s = try #require(BuiltinCatalogue.all.first { $0.name == name })
         try s.validateDefinition()
-        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security"].contains(s.category))
+        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost"].contains(s.category))
         #expect(!s.parameters.isEmpty, "at least one parameter")
         #expect(!s.metrics.isEmpty, "at least one domain metric")
         #expect(!s.effectKinds.isEmpty)

@@ -190,7 +190,7 @@ static const char *const busy_scenarios[][2] = {
     {"circuit-breaker", NULL},
 };
 
-/* The performance and security scenarios: measured or probing, their decisions allocate nothing either. */
+/* The performance, security and cost scenarios: measured, probing or pricing, their decisions allocate nothing either. */
 static const char *const advanced_scenarios[][2] = {
     {"binary-search-vs-linear", "{\"n\": 1000}"},
     {"hashmap-vs-treemap", "{\"n\": 1000}"},
@@ -210,6 +210,14 @@ static const char *const advanced_scenarios[][2] = {
     {"csrf-attack", "{\"probability\": 0.5}"},
     {"data-breach", "{\"probability\": 0.5}"},
     {"compliance-violation", "{\"probability\": 0.5}"},
+    {"oversized-response", NULL},
+    {"inefficient-serialization", "{\"records_per_request\": 10}"},
+    {"cold-start", "{\"keep_warm_seconds\": 0.0005}"},
+    {"idle-connection", NULL},
+    {"uncompressed-payload", "{\"payload_bytes\": 4096}"},
+    {"unnecessary-polling", NULL},
+    {"over-provisioned-resources", NULL},
+    {"data-transfer-costs", NULL},
 };
 
 static void check_no_allocation(const char *const scenarios[][2], size_t count) {

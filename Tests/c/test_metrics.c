@@ -71,7 +71,7 @@ static void test_promtool_accepts_everything_enabled(void) {
     /* Enable every name in the catalogue: find each "name":"..." at scenario level. */
     int enabled = 0;
     for (const char *p = json; (p = strstr(p, "\"origin\":\"builtin\"")) != NULL; p++) enabled++;
-    CHECK(enabled == 68);
+    CHECK(enabled == 76);
     syslab_string_free(json);
     static const char *const names[] = {
         "fixed-latency", "error-burst", "slow-db-query", "lock-contention", "algorithmic-degradation", "circuit-breaker",
@@ -87,6 +87,8 @@ static void test_promtool_accepts_everything_enabled(void) {
         "batch-vs-single", "async-vs-sync-io", "json-vs-protobuf", "eager-vs-lazy-loading", "pagination-strategies",
         "sorting-algorithms", "compression-tradeoffs", "caching-layers", "pii-leak", "audit-log-failure",
         "encryption-overhead", "auth-bypass", "sql-injection", "csrf-attack", "data-breach", "compliance-violation",
+        "oversized-response", "inefficient-serialization", "cold-start", "idle-connection", "uncompressed-payload",
+        "unnecessary-polling", "over-provisioned-resources", "data-transfer-costs",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         CHECK_STATUS(syslab_registry_enable(r, names[i], NULL, 0), SYSLAB_OK);
@@ -105,7 +107,7 @@ static void test_promtool_accepts_everything_enabled(void) {
 
     char *text = NULL;
     CHECK_STATUS(syslab_registry_metrics_text(r, &text), SYSLAB_OK);
-    CHECK_CONTAINS(text, "simulator_scenarios_enabled 68\n");
+    CHECK_CONTAINS(text, "simulator_scenarios_enabled 76\n");
     CHECK_CONTAINS(text, "# TYPE circuit_breaker_state gauge\n");
     CHECK_CONTAINS(text, "# TYPE connection_pool_wait_seconds histogram\n");
     CHECK_CONTAINS(text, "benchmark_operation_seconds{scenario=\"sorting-algorithms\",variant=\"insertion\"} ");

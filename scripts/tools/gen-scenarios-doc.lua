@@ -14,6 +14,7 @@ local category_titles = {
   latency = "Latency", http = "HTTP", database = "Database", caching = "Caching",
   network = "API and network", concurrency = "Concurrency", resources = "Resources",
   performance = "Performance benchmarking", security = "Compliance and security",
+  cost = "Cost optimisation",
 }
 -- A paragraph under a category's heading, where its scenarios share a behaviour worth stating once.
 local category_intros = {
@@ -25,8 +26,11 @@ local category_intros = {
     .. "requests to its own defences, or to log clearly fake PII where its scanner should find it, and count what happened; the host "
     .. "reports the status it answered a probe with (`syslab_registry_record_response`). What a host does for each: "
     .. "[effects.md, Security probes](effects.md#security-probes).\n",
+  cost = "These price the waste they model with parameters (defaults near public cloud list prices) in "
+    .. "`cloud_cost_dollars_total{resource}`, next to the latency or load the waste causes. "
+    .. "uncompressed-payload and inefficient-serialization measure what they waste with real zlib and real encoders at enable.\n",
 }
-local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security" }
+local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost" }
 
 local function cell(text)
   return (tostring(text):gsub("|", "\\|"):gsub("\n", " "))

@@ -81,6 +81,15 @@ public enum BuiltinCatalogue {
         CsrfAttack.scenario,
         DataBreach.scenario,
         ComplianceViolation.scenario,
+        // Cost optimisation: waste priced at configurable rates.
+        OversizedResponse.scenario,
+        InefficientSerialization.scenario,
+        ColdStart.scenario,
+        IdleConnection.scenario,
+        UncompressedPayload.scenario,
+        UnnecessaryPolling.scenario,
+        OverProvisionedResources.scenario,
+        DataTransferCosts.scenario,
     ]
 }
 
