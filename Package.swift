@@ -42,7 +42,11 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "SyslabCore"),
+        // zlib, for the compression-tradeoffs scenario (libz is on every system and tiny).
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "SyslabCore", dependencies: ["CZlib"]),
         .target(name: "SyslabTracing", dependencies: ["SyslabCore"]),
         .target(
             name: "SyslabSimulation",

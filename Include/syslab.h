@@ -154,6 +154,16 @@ int syslab_registry_enable(syslab_registry *r, const char *name, const char *par
  * SYSLAB_EIO (store unavailable). Thread-safe. */
 int syslab_registry_disable(syslab_registry *r, const char *name);
 
+/* Reports the HTTP `status` the host answered to a request that carried a
+ * security probe (strip_credentials, injection_probe, csrf_probe,
+ * foreign_object_probe) of `scenario`; it is counted in
+ * security_probe_responses_total{scenario,outcome} as refused (4xx), served
+ * (2xx/3xx) or failed (5xx). Nothing is recorded when the scenario is no
+ * longer enabled. Errors: SYSLAB_EINVAL (NULL, or a scenario without probes),
+ * SYSLAB_EUTF8, SYSLAB_ENOTFOUND (unknown name), SYSLAB_ERANGE (status outside
+ * 100-599). Thread-safe; not for the decision hot path (it takes a lock). */
+int syslab_registry_record_response(syslab_registry *r, const char *scenario, int status);
+
 /* Disables every scenario. Errors: SYSLAB_EINVAL (r NULL), SYSLAB_EIO (store
  * unavailable). Thread-safe. */
 int syslab_registry_reset(syslab_registry *r);
@@ -230,7 +240,12 @@ typedef enum syslab_effect_kind {
     SYSLAB_EFFECT_FANOUT = 20,            /* trigger `amount` async tasks of `seconds` each */
     SYSLAB_EFFECT_LOST_WRITE = 21,        /* acknowledge the write but do not persist it */
     SYSLAB_EFFECT_REORDER = 22,           /* deliver after `amount` later events, held `seconds` */
-    SYSLAB_EFFECT_INCONSISTENT_READ = 23  /* a repeated read sees `amount` phantom rows */
+    SYSLAB_EFFECT_INCONSISTENT_READ = 23, /* a repeated read sees `amount` phantom rows */
+    SYSLAB_EFFECT_LOG_CANARY = 24,        /* write synthetic PII canary line `amount` to the log sink */
+    SYSLAB_EFFECT_STRIP_CREDENTIALS = 25, /* present the request without credentials; report the status */
+    SYSLAB_EFFECT_INJECTION_PROBE = 26,   /* add SQL-injection payload `amount`; report the status */
+    SYSLAB_EFFECT_CSRF_PROBE = 27,        /* forge the request cross-site (variant `amount`); report the status */
+    SYSLAB_EFFECT_FOREIGN_OBJECT_PROBE = 28 /* ask for another principal's object; report the status */
 } syslab_effect_kind;
 
 /* The snake_case name of an effect kind ("delay", "queue_wait", ...), or

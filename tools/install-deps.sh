@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # libhiredis-dev: the Redis client libsyslab links; redis-server: the store tests start their own;
 # curl: the docs/serve.md example that make test-serve runs; libsqlite3-dev: the order module's
 # event store; sqlite3: the order tests check the file with its own tool; chromium and a font:
-# the browser tests of the HTML report and tools/screenshot_report.py.
-packages=(liblua5.4-dev lua5.4 pkg-config prometheus libhiredis-dev redis-server curl libsqlite3-dev sqlite3 chromium fonts-dejavu-core)
+# the browser tests of the HTML report and tools/screenshot_report.py; zlib1g-dev: zlib, which
+# the compression-tradeoffs scenario runs for real.
+packages=(liblua5.4-dev lua5.4 pkg-config prometheus libhiredis-dev redis-server curl libsqlite3-dev sqlite3 chromium fonts-dejavu-core zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -105,6 +105,14 @@ public func syslab_registry_disable(_ r: OpaquePointer?, _ name: UnsafePointer<C
     }
 }
 
+@_cdecl("syslab_registry_record_response")
+public func syslab_registry_record_response(_ r: OpaquePointer?, _ scenario: UnsafePointer<CChar>?, _ status: Int32) -> Int32 {
+    ABI.call {
+        let box = try RegistryBox.from(r, "syslab_registry_record_response")
+        try box.registry.recordResponse(scenario: try ABI.string(scenario, "scenario"), status: Int(status))
+    }
+}
+
 @_cdecl("syslab_registry_reset")
 public func syslab_registry_reset(_ r: OpaquePointer?) -> Int32 {
     ABI.call {

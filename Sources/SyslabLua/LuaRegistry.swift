@@ -61,7 +61,7 @@ public enum LuaRegistry {
             ("list", list), ("catalogue", catalogue), ("scenario", scenario), ("enable", enable),
             ("disable", disable), ("reset", reset), ("status", status), ("define", define),
             ("decide", decide), ("advance", advance), ("now", now), ("close", close),
-            ("metrics", LuaDecision.metricsText),
+            ("metrics", LuaDecision.metricsText), ("record_response", recordResponse),
         ])
         guard created else { return }
         syslab_lua_getmetatable_named(L, metatable)
@@ -165,6 +165,21 @@ public enum LuaRegistry {
         LuaSupport.guarded(L) { L in
             let registry = try handle(L, "disable").registry
             try registry.disable(try LuaSupport.checkString(L, 2, "disable"))
+            lua_pushboolean(L, 1)
+            return 1
+        }
+    }
+
+    /// `registry:record_response(scenario, status)`: the status a host answered to a security probe.
+    static let recordResponse: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            let registry = try handle(L, "record_response").registry
+            let scenario = try LuaSupport.checkString(L, 2, "record_response")
+            let status = try LuaSupport.checkNumber(L, 3, "record_response")
+            guard status == status.rounded(), abs(status) < 1_000_000 else {
+                throw SyslabError.outOfRange("record_response: status must be an HTTP status code, got \(JSONValue.format(number: status))")
+            }
+            try registry.recordResponse(scenario: scenario, status: Int(status))
             lua_pushboolean(L, 1)
             return 1
         }

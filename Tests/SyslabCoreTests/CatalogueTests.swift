@@ -15,6 +15,12 @@ struct CatalogueTests {
         "variable-latency", "tail-latency", "timeout-too-short", "timeout-too-long", "slow-start",
         "intermittent-5xx", "503-backpressure", "502-bad-gateway", "499-client-disconnect", "429-rate-limit",
         "thread-pool-exhaustion", "file-descriptor-leak", "memory-pressure", "disk-io-saturation", "bandwidth-limit",
+        "binary-search-vs-linear", "hashmap-vs-treemap", "batch-vs-single", "async-vs-sync-io", "json-vs-protobuf",
+        "eager-vs-lazy-loading", "pagination-strategies", "sorting-algorithms", "compression-tradeoffs", "caching-layers",
+        "pii-leak", "audit-log-failure", "encryption-overhead", "auth-bypass", "sql-injection", "csrf-attack", "data-breach",
+        "compliance-violation",
+        "oversized-response", "inefficient-serialization", "cold-start", "idle-connection", "uncompressed-payload",
+        "unnecessary-polling", "over-provisioned-resources", "data-transfer-costs",
         "event-replay-lag", "event-ordering-issue", "snapshot-corruption", "saga-compensation-failure",
     ]
 
@@ -25,16 +31,24 @@ struct CatalogueTests {
         "saga-compensation-failure": RequestContext(route: "/saga/compensate/refund", component: EventSourcingPoints.saga),
     ]
 
-    @Test func holdsExactlyTheBuiltinNamesInOrder() {
+    /// Scenarios whose effects carry a cost measured on this machine at
+    /// enable: their decisions are not reproducible from the seed alone.
+    static let measuredNames: Set<String> = [
+        "binary-search-vs-linear", "hashmap-vs-treemap", "batch-vs-single", "json-vs-protobuf",
+        "eager-vs-lazy-loading", "pagination-strategies", "sorting-algorithms", "compression-tradeoffs",
+        "inefficient-serialization",
+    ]
+
+    @Test func holdsExactlyTheExpectedNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
-        #expect(Set(Self.expectedNames).count == 54)
+        #expect(Set(Self.expectedNames).count == 80)
     }
 
     @Test(arguments: BuiltinCatalogue.all.map(\.name))
     func definitionIsComplete(_ name: String) throws {
         let s = try #require(BuiltinCatalogue.all.first { $0.name == name })
         try s.validateDefinition()
-        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "event-sourcing"].contains(s.category))
+        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost", "event-sourcing"].contains(s.category))
         #expect(!s.parameters.isEmpty, "at least one parameter")
         #expect(!s.metrics.isEmpty, "at least one domain metric")
         #expect(!s.effectKinds.isEmpty)
@@ -105,7 +119,7 @@ struct CatalogueTests {
     @Test func sameSeedSameDecisionsForEveryScenario() throws {
         func trace(_ seed: UInt64) throws -> [String] {
             let h = CatalogueHarness(seed: seed)
-            for name in Self.expectedNames { try h.registry.enable(name) }
+            for name in Self.expectedNames where !Self.measuredNames.contains(name) { try h.registry.enable(name) }
             var out: [String] = []
             for _ in 0..<100 {
                 for (scenario, e) in try h.registry.decideAll(RequestContext(route: "/x", method: "POST")) {

@@ -97,8 +97,8 @@ struct DecisionTests {
     }
 
     @Test func everyEffectKindHasAStableNameAndNumber() {
-        #expect(EffectKind.allCases.count == 23)
-        #expect(EffectKind.allCases.map(\.rawValue) == Array(1...23))
+        #expect(EffectKind.allCases.count == 28)
+        #expect(EffectKind.allCases.map(\.rawValue) == Array(1...28))
         for kind in EffectKind.allCases { #expect(EffectKind(name: kind.name) == kind) }
     }
 }

@@ -33,6 +33,7 @@ static void test_layout(void) {
     CHECK(strcmp(syslab_effect_kind_name(SYSLAB_EFFECT_DELAY), "delay") == 0);
     CHECK(strcmp(syslab_effect_kind_name(SYSLAB_EFFECT_QUEUE_WAIT), "queue_wait") == 0);
     CHECK(strcmp(syslab_effect_kind_name(SYSLAB_EFFECT_INCONSISTENT_READ), "inconsistent_read") == 0);
+    CHECK(strcmp(syslab_effect_kind_name(SYSLAB_EFFECT_FOREIGN_OBJECT_PROBE), "foreign_object_probe") == 0);
     CHECK(strcmp(syslab_effect_kind_name(0), "unknown") == 0);
     CHECK(strcmp(syslab_effect_kind_name(999), "unknown") == 0);
 }
@@ -189,14 +190,44 @@ static const char *const busy_scenarios[][2] = {
     {"circuit-breaker", NULL},
 };
 
-static void test_no_allocation_in_steady_state(void) {
+/* The performance, security and cost scenarios: measured, probing or pricing, their decisions allocate nothing either. */
+static const char *const advanced_scenarios[][2] = {
+    {"binary-search-vs-linear", "{\"n\": 1000}"},
+    {"hashmap-vs-treemap", "{\"n\": 1000}"},
+    {"batch-vs-single", NULL},
+    {"async-vs-sync-io", NULL},
+    {"json-vs-protobuf", "{\"records_per_request\": 10}"},
+    {"eager-vs-lazy-loading", "{\"items\": 50, \"accessed_fraction\": 1}"},
+    {"pagination-strategies", "{\"rows\": 10000, \"page\": 10}"},
+    {"sorting-algorithms", "{\"n\": 500}"},
+    {"compression-tradeoffs", "{\"payload_bytes\": 4096}"},
+    {"caching-layers", "{\"keys\": 1000, \"l1_entries\": 10, \"l2_entries\": 100}"},
+    {"pii-leak", "{\"probability\": 0.5}"},
+    {"audit-log-failure", "{\"policy\": \"fail_open\"}"},
+    {"encryption-overhead", NULL},
+    {"auth-bypass", "{\"probability\": 0.5}"},
+    {"sql-injection", "{\"probability\": 0.5}"},
+    {"csrf-attack", "{\"probability\": 0.5}"},
+    {"data-breach", "{\"probability\": 0.5}"},
+    {"compliance-violation", "{\"probability\": 0.5}"},
+    {"oversized-response", NULL},
+    {"inefficient-serialization", "{\"records_per_request\": 10}"},
+    {"cold-start", "{\"keep_warm_seconds\": 0.0005}"},
+    {"idle-connection", NULL},
+    {"uncompressed-payload", "{\"payload_bytes\": 4096}"},
+    {"unnecessary-polling", NULL},
+    {"over-provisioned-resources", NULL},
+    {"data-transfer-costs", NULL},
+};
+
+static void check_no_allocation(const char *const scenarios[][2], size_t count) {
     if (!SYSLAB_COUNTING_ALLOC) {
         printf("test_decision: allocation count skipped (a sanitizer owns the allocator)\n");
         return;
     }
     syslab_registry *r = manual_registry();
-    for (size_t i = 0; i < sizeof busy_scenarios / sizeof busy_scenarios[0]; i++) {
-        CHECK_STATUS(syslab_registry_enable(r, busy_scenarios[i][0], busy_scenarios[i][1], 0), SYSLAB_OK);
+    for (size_t i = 0; i < count; i++) {
+        CHECK_STATUS(syslab_registry_enable(r, scenarios[i][0], scenarios[i][1], 0), SYSLAB_OK);
     }
     const char *tags[] = {"canary"};
     syslab_request reqs[3] = {
@@ -218,10 +249,15 @@ static void test_no_allocation_in_steady_state(void) {
         effects += (long)n;
     }
     long during = atomic_load(&allocations) - before;
-    printf("test_decision: %ld allocations in 20000 decisions with 10 active scenarios (%ld effects)\n", during, effects);
+    printf("test_decision: %ld allocations in 20000 decisions with %zu active scenarios (%ld effects)\n", during, count, effects);
     CHECK(effects > 20000);
     CHECK(during == 0);
     syslab_registry_free(r);
+}
+
+static void test_no_allocation_in_steady_state(void) {
+    check_no_allocation(busy_scenarios, sizeof busy_scenarios / sizeof busy_scenarios[0]);
+    check_no_allocation(advanced_scenarios, sizeof advanced_scenarios / sizeof advanced_scenarios[0]);
 }
 
 /* The enabled-scenario word follows enable, disable, reset and expiry. */

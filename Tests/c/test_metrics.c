@@ -1,7 +1,7 @@
 /* The metrics exposition through the C ABI: framework and scenario metrics,
  * the text format, NULL handling, and `promtool check metrics` passing with
- * the 50 request-path built-in scenarios enabled and decisions made (the four
- * event-sourcing built-ins act only on the order store; Tests/c/test_orders.c). */
+ * every built-in scenario enabled and decisions made (the four event-sourcing
+ * built-ins act only on the order store; Tests/c/test_orders.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <syslab.h>
@@ -72,7 +72,7 @@ static void test_promtool_accepts_everything_enabled(void) {
     /* Enable every name in the catalogue: find each "name":"..." at scenario level. */
     int enabled = 0;
     for (const char *p = json; (p = strstr(p, "\"origin\":\"builtin\"")) != NULL; p++) enabled++;
-    CHECK(enabled == 54);
+    CHECK(enabled == 80);
     syslab_string_free(json);
     static const char *const names[] = {
         "fixed-latency", "error-burst", "slow-db-query", "lock-contention", "algorithmic-degradation", "circuit-breaker",
@@ -84,7 +84,12 @@ static void test_promtool_accepts_everything_enabled(void) {
         "optimistic-locking-collision", "async-callback-storm", "event-ordering-violation", "variable-latency",
         "tail-latency", "timeout-too-short", "timeout-too-long", "slow-start", "intermittent-5xx", "503-backpressure",
         "502-bad-gateway", "499-client-disconnect", "429-rate-limit", "thread-pool-exhaustion", "file-descriptor-leak",
-        "memory-pressure", "disk-io-saturation", "bandwidth-limit",
+        "memory-pressure", "disk-io-saturation", "bandwidth-limit", "binary-search-vs-linear", "hashmap-vs-treemap",
+        "batch-vs-single", "async-vs-sync-io", "json-vs-protobuf", "eager-vs-lazy-loading", "pagination-strategies",
+        "sorting-algorithms", "compression-tradeoffs", "caching-layers", "pii-leak", "audit-log-failure",
+        "encryption-overhead", "auth-bypass", "sql-injection", "csrf-attack", "data-breach", "compliance-violation",
+        "oversized-response", "inefficient-serialization", "cold-start", "idle-connection", "uncompressed-payload",
+        "unnecessary-polling", "over-provisioned-resources", "data-transfer-costs",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         CHECK_STATUS(syslab_registry_enable(r, names[i], NULL, 0), SYSLAB_OK);
@@ -103,9 +108,10 @@ static void test_promtool_accepts_everything_enabled(void) {
 
     char *text = NULL;
     CHECK_STATUS(syslab_registry_metrics_text(r, &text), SYSLAB_OK);
-    CHECK_CONTAINS(text, "simulator_scenarios_enabled 50\n");
+    CHECK_CONTAINS(text, "simulator_scenarios_enabled 76\n");
     CHECK_CONTAINS(text, "# TYPE circuit_breaker_state gauge\n");
     CHECK_CONTAINS(text, "# TYPE connection_pool_wait_seconds histogram\n");
+    CHECK_CONTAINS(text, "benchmark_operation_seconds{scenario=\"sorting-algorithms\",variant=\"insertion\"} ");
     CHECK(all_lines_are_well_formed(text));
 
     char path[] = "/tmp/syslab-metrics-XXXXXX";

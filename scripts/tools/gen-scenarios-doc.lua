@@ -13,9 +13,24 @@ local examples = { "gradual-brownout", "canary-bad-deploy", "regional-latency", 
 local category_titles = {
   latency = "Latency", http = "HTTP", database = "Database", caching = "Caching",
   network = "API and network", concurrency = "Concurrency", resources = "Resources",
-  ["event-sourcing"] = "Event sourcing",
+  performance = "Performance benchmarking", security = "Compliance and security",
+  cost = "Cost optimisation", ["event-sourcing"] = "Event sourcing",
 }
-local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "event-sourcing" }
+-- A paragraph under a category's heading, where its scenarios share a behaviour worth stating once.
+local category_intros = {
+  performance = "These run the variants they compare for real when they are enabled, at the configured size, and export what they measured "
+    .. "(`benchmark_operation_seconds{variant}`, `benchmark_slowdown_ratio`); decisions only hand out the cached cost of the slower variant. "
+    .. "Enabling one takes as long as its measurement (milliseconds at the defaults). Costs measured on the running machine vary from run to run, "
+    .. "so those effects are not reproducible from the seed alone; async-vs-sync-io and caching-layers are seeded models and are.\n",
+  security = "These never weaken a host's security and never touch real data: they ask the host to present synthetic, attack-shaped "
+    .. "requests to its own defences, or to log clearly fake PII where its scanner should find it, and count what happened; the host "
+    .. "reports the status it answered a probe with (`syslab_registry_record_response`). What a host does for each: "
+    .. "[effects.md, Security probes](effects.md#security-probes).\n",
+  cost = "These price the waste they model with parameters (defaults near public cloud list prices) in "
+    .. "`cloud_cost_dollars_total{resource}`, next to the latency or load the waste causes. "
+    .. "uncompressed-payload and inefficient-serialization measure what they waste with real zlib and real encoders at enable.\n",
+}
+local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost", "event-sourcing" }
 
 local function cell(text)
   return (tostring(text):gsub("|", "\\|"):gsub("\n", " "))
@@ -115,6 +130,7 @@ local function render()
   out[#out + 1] = ""
   for _, c in ipairs(category_order) do
     out[#out + 1] = "## " .. category_titles[c] .. "\n"
+    if category_intros[c] then out[#out + 1] = category_intros[c] end
     for _, s in ipairs(by_category[c] or {}) do render_scenario(out, s) end
   end
   out[#out + 1] = "## Written in Lua\n"

@@ -15,6 +15,8 @@ public final class ActiveScenario: Sendable {
     let program: ScenarioProgram
     /// Effects of scenarios that are not built in are checked before they are handed out.
     let checksEffects: Bool
+    /// Gauges the program computed at enable, set by `installed()`.
+    private let gauges = ActivationGauges()
 
     init(scenario: Scenario, parameters: ParameterValues, targeting: Targeting, enabledAt: Double,
          expiresAt: Double?, state: ActivationState, instruments: ScenarioInstruments) throws {
@@ -23,13 +25,20 @@ public final class ActiveScenario: Sendable {
         checksEffects = !scenario.isBuiltin
         if let compile = scenario.compile {
             program = try compile(ScenarioActivation(
-                scenario: scenario.name, parameters: parameters, state: state, instruments: instruments))
+                scenario: scenario.name, parameters: parameters, state: state, instruments: instruments, gauges: gauges))
         } else {
             program = ClosureProgram(apply: scenario.apply, invocation: ScenarioInvocation(
                 scenario: scenario.name, parameters: parameters, context: RequestContext(), now: enabledAt,
                 elapsed: 0, random: SeededGenerator(seed: 0), state: state,
                 metrics: ScenarioMetrics(instruments: instruments, state: state)))
         }
+    }
+
+    /// Called by the registry once this activation is installed (after its
+    /// gauges were reset): publishes the gauges its program computed at enable.
+    func installed() {
+        instruments.activated()
+        gauges.publish(to: instruments)
     }
 
     public func isExpired(at now: Double) -> Bool {

@@ -168,7 +168,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
                 entry.instruments.deactivated()
             }
             for entry in added {
-                entry.instruments.activated()
+                entry.installed()
                 activations.series(LabelValues(entry.scenario.name)).add(1)
             }
             publish(next)
@@ -275,7 +275,7 @@ public final class ScenarioRegistry: @unchecked Sendable {
     private func install(_ entry: ActiveScenario, revision: String?) {
         let name = entry.scenario.name
         let kept = retire { $0.scenario.name == name }
-        entry.instruments.activated()
+        entry.installed()
         activations.series(LabelValues(name)).add(1)
         revisions[name] = revision
         publish(kept + [entry])
@@ -453,6 +453,25 @@ public final class ScenarioRegistry: @unchecked Sendable {
     func claimRandomStream() -> SeededGenerator {
         let stream = streamsClaimed.wrappingAdd(1, ordering: .relaxed).oldValue
         return stream == 0 ? SeededGenerator(seed: seed) : SeededGenerator(seed: seed, stream: stream)
+    }
+
+    /// Records the HTTP status a host answered to a request that carried a
+    /// security probe of scenario `scenario` (auth-bypass, sql-injection,
+    /// csrf-attack, data-breach): refused (4xx), served (2xx/3xx) or failed
+    /// (5xx) in `security_probe_responses_total`. Called once per probed
+    /// request, off the decision path. A scenario that is not enabled now
+    /// (it expired meanwhile) records nothing and is not an error.
+    public func recordResponse(scenario name: String, status: Int) throws {
+        guard (100...599).contains(status) else {
+            throw SyslabError.outOfRange("recordResponse: status must be an HTTP status in [100, 599], got \(status)")
+        }
+        guard let scenario = scenario(named: name) else { throw unknown(name) }
+        guard scenario.metrics.contains(where: { $0.name == SecurityProbes.responses.name }) else {
+            throw SyslabError.invalidArgument("scenario '\(ErrorText.quoted(name))' presents no security probes, so it has no responses to record")
+        }
+        guard let outcome = SecurityProbes.outcome(status: status),
+              let entry = activeScenarios().first(where: { $0.scenario.name == name }) else { return }
+        try entry.instruments.resolve(SecurityProbes.responses.name, LabelValues(outcome)).add(1)
     }
 
     /// Convenience for tests and JSON callers: the effects as an array.

@@ -50,6 +50,17 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
     case reorder = 22
     /// A repeated read inside one transaction sees `amount` rows appear or vanish (a phantom).
     case inconsistentRead = 23
+    /// Write the synthetic PII canary line numbered `amount` (`PIICanary.line`) to the host's log sink.
+    case logCanary = 24
+    /// Present this request without its credentials, then report the status answered.
+    case stripCredentials = 25
+    /// Put SQL-injection payload number `amount` (`AttackPayloads.sqlInjection`) in the request, then report the status answered.
+    case injectionProbe = 26
+    /// Present this state-changing request as a cross-site forgery of variant `amount` (1 no token,
+    /// 2 forged token, 3 cross-site Origin), then report the status answered.
+    case csrfProbe = 27
+    /// Ask for an object that belongs to another principal (a canary record), then report the status answered.
+    case foreignObjectProbe = 28
 
     public var name: String {
         switch self {
@@ -76,6 +87,11 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
         case .lostWrite: return "lost_write"
         case .reorder: return "reorder"
         case .inconsistentRead: return "inconsistent_read"
+        case .logCanary: return "log_canary"
+        case .stripCredentials: return "strip_credentials"
+        case .injectionProbe: return "injection_probe"
+        case .csrfProbe: return "csrf_probe"
+        case .foreignObjectProbe: return "foreign_object_probe"
         }
     }
 
@@ -89,6 +105,12 @@ public enum EffectKind: Int32, Sendable, Equatable, CaseIterable {
 
     /// Kinds that need an HTTP status.
     public var needsStatus: Bool { self == .error || self == .throttle }
+
+    /// Security probes: the host presents an attack-shaped request to its own
+    /// defences and reports the status it answered (`ScenarioRegistry.recordResponse`).
+    public var isSecurityProbe: Bool {
+        self == .stripCredentials || self == .injectionProbe || self == .csrfProbe || self == .foreignObjectProbe
+    }
 }
 
 /// One effect with its magnitude. Fields a kind does not use are zero.
@@ -128,6 +150,11 @@ public struct Effect: Sendable, Equatable {
     public static let lostWrite = Effect(kind: .lostWrite)
     public static func reorder(positions: Double, holding seconds: Double) -> Effect { Effect(kind: .reorder, seconds: seconds, amount: positions) }
     public static func inconsistentRead(rows: Double) -> Effect { Effect(kind: .inconsistentRead, amount: rows) }
+    public static func logCanary(serial: Double) -> Effect { Effect(kind: .logCanary, amount: serial) }
+    public static let stripCredentials = Effect(kind: .stripCredentials)
+    public static func injectionProbe(payload: Double) -> Effect { Effect(kind: .injectionProbe, amount: payload) }
+    public static func csrfProbe(variant: Double) -> Effect { Effect(kind: .csrfProbe, amount: variant) }
+    public static let foreignObjectProbe = Effect(kind: .foreignObjectProbe)
 
     /// Wall time this effect adds to the request it applies to (0 for effects
     /// that change data, capacity or clocks rather than time).

@@ -43,12 +43,49 @@ public struct ScenarioActivation {
     public let state: ActivationState
     /// nil outside a registry (metrics are then discarded).
     let instruments: ScenarioInstruments?
+    /// Gauge values the compiler computed (a measurement taken at enable);
+    /// the registry sets them once the activation is installed.
+    let gauges: ActivationGauges
+
+    init(scenario: String, parameters: ParameterValues, state: ActivationState, instruments: ScenarioInstruments?,
+         gauges: ActivationGauges = ActivationGauges()) {
+        self.scenario = scenario; self.parameters = parameters; self.state = state
+        self.instruments = instruments; self.gauges = gauges
+    }
 
     /// The series of a declared metric for `labels` (its labels other than
     /// `scenario`), resolved once so a decision records without a lookup;
     /// nil when metrics are discarded.
     func series(_ spec: MetricSpec, _ labels: LabelValues = .none) throws -> MetricSeries? {
         try instruments?.resolve(spec.name, labels)
+    }
+
+    /// Sets gauge `spec` for `labels` to `value` when the activation is
+    /// installed: a value computed once at enable (a measured cost), not per
+    /// request. Setting it here directly would be undone by the install,
+    /// which resets this scenario's gauges and removes those of the
+    /// activation it replaces.
+    func publishOnInstall(_ spec: MetricSpec, _ labels: LabelValues = .none, _ value: Double) {
+        guard instruments != nil, spec.kind == .gauge, value.isFinite else { return }
+        gauges.append(name: spec.name, labels: labels, value: value)
+    }
+}
+
+/// Gauge values an activation publishes once, when it is installed.
+final class ActivationGauges: @unchecked Sendable {
+    private let lock = Lock()
+    private var values: [(name: String, labels: LabelValues, value: Double)] = []
+
+    func append(name: String, labels: LabelValues, value: Double) {
+        lock.withLock { values.append((name, labels, value)) }
+    }
+
+    /// Sets every recorded gauge in `instruments` (the series are resolved
+    /// afresh, after the install removed the previous activation's).
+    func publish(to instruments: ScenarioInstruments) {
+        for entry in lock.withLock({ values }) {
+            try? instruments.resolve(entry.name, entry.labels).set(entry.value)
+        }
     }
 }
 

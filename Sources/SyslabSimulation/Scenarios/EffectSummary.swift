@@ -80,7 +80,9 @@ public struct EffectSummary {
             extraTime += max(0, e.seconds)
             anomalies += 1
         case .lostWrite, .inconsistentRead: anomalies += 1
-        case .clockOffset: break
+        // Virtual time is the only clock; simulated calls carry no logs,
+        // credentials or payloads, so security probes change nothing there.
+        case .clockOffset, .logCanary, .stripCredentials, .injectionProbe, .csrfProbe, .foreignObjectProbe: break
         @unknown default: anomalies += 1
         }
     }

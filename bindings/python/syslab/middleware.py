@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from ._native import SyslabError
 from .control import DRAIN_BYTES, MAX_BODY_BYTES, ControlMount
 from .decision import Decider, Effect
+from .probes import PROBE_KINDS, ProbeShape, canary_line, canary_log, report
 from .registry import Registry
 
 _log = logging.getLogger("syslab.middleware")
@@ -71,9 +72,17 @@ class _Plan:
         self.capacity: Optional[float] = None
         self.retain: list[tuple[str, int]] = []
         self.fanout = 0.0
+        self.canaries: list[int] = []
+        self.probe: Optional[ProbeShape] = None
         for e in effects:
             kind = e.kind
-            if kind in _WAITS:
+            if kind in PROBE_KINDS:
+                if self.probe is None:
+                    self.probe = ProbeShape()
+                self.probe.add(e)
+            elif kind == "log_canary":
+                self.canaries.append(int(e.amount))
+            elif kind in _WAITS:
                 self.wait += e.seconds
             elif kind == "extra_queries":  # no database to query: sleep amount x seconds
                 self.wait += e.amount * e.seconds
@@ -221,7 +230,7 @@ class _Injector:
     def __init__(self, registry: Optional[Registry], component: str, tags: Iterable[str],
                  route_of: Optional[Callable[[str], str]], pool_size: int, store: Optional[str],
                  workspace: Optional[str], on_store_down: Optional[str], control_prefix: Optional[str],
-                 jwt_secret: Optional[str], metrics_open: bool, insecure: bool):
+                 jwt_secret: Optional[str], metrics_open: bool, insecure: bool, probe_parameter: str = "q"):
         if pool_size < 1:
             raise ValueError("pool_size must be at least 1")
         registry = _open_registry(registry, store, workspace, on_store_down)
@@ -232,10 +241,13 @@ class _Injector:
         self.decide = Decider(registry, component=component, tags=tags)
         self.route_of = route_of
         self.pool_size = pool_size
+        self.probe_parameter = probe_parameter
         self.retention = _Retention(registry)
         self.fanout = _Fanout()
 
     def start_background(self, plan: _Plan) -> None:
+        for serial in plan.canaries:
+            canary_log.warning("%s", canary_line(serial))
         for scenario, size in plan.retain:
             self.retention.keep(scenario, size)
         if plan.fanout > 0:
@@ -275,10 +287,10 @@ class ASGIMiddleware:
                  route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10, *,
                  store: Optional[str] = None, workspace: Optional[str] = None, on_store_down: Optional[str] = None,
                  control_prefix: Optional[str] = None, jwt_secret: Optional[str] = None, metrics_open: bool = False,
-                 insecure: bool = False):
+                 insecure: bool = False, probe_parameter: str = "q"):
         self.app = app
         self.injector = _Injector(registry, component, tags, route_of, pool_size, store, workspace, on_store_down,
-                                  control_prefix, jwt_secret, metrics_open, insecure)
+                                  control_prefix, jwt_secret, metrics_open, insecure, probe_parameter)
         self.registry = self.injector.registry
         self._decide = self.injector.decide.route
         self._route_of = route_of
@@ -322,6 +334,8 @@ class ASGIMiddleware:
 
     async def _inject(self, plan: _Plan, scope: dict, receive: Callable, send: Callable) -> None:
         self.injector.start_background(plan)
+        if plan.probe is not None:
+            scope, send = self._probed(plan.probe, scope, send)
         if plan.cpu > 0:  # on a worker thread: the event loop keeps serving others
             await asyncio.get_running_loop().run_in_executor(None, burn_cpu, plan.cpu)
         if plan.wait > 0:
@@ -337,6 +351,21 @@ class ASGIMiddleware:
             return
         async with self._pool_slot(_pool_limit(plan.capacity, self.injector.pool_size)):
             await self.app(scope, receive, shaped)
+
+    def _probed(self, probe: ProbeShape, scope: dict, send: Callable) -> tuple[dict, Callable]:
+        """The request as the probe presents it, and a `send` that reports the status answered."""
+        headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in scope.get("headers", ())]
+        query = probe.query(scope.get("query_string", b"").decode("latin-1"), self.injector.probe_parameter)
+        scope = dict(scope, headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in probe.headers(headers)],
+                     query_string=query.encode("latin-1"))
+        registry = self.registry
+
+        async def reporting_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                report(registry, probe.scenarios, int(message["status"]), _log)
+            await send(message)
+
+        return scope, reporting_send
 
     async def _answer(self, plan: _Plan, send: Callable, header: tuple) -> None:
         effect = plan.terminal
@@ -444,10 +473,10 @@ class WSGIMiddleware:
                  route_of: Optional[Callable[[str], str]] = None, pool_size: int = 10, *,
                  store: Optional[str] = None, workspace: Optional[str] = None, on_store_down: Optional[str] = None,
                  control_prefix: Optional[str] = None, jwt_secret: Optional[str] = None, metrics_open: bool = False,
-                 insecure: bool = False):
+                 insecure: bool = False, probe_parameter: str = "q"):
         self.app = app
         self.injector = _Injector(registry, component, tags, route_of, pool_size, store, workspace, on_store_down,
-                                  control_prefix, jwt_secret, metrics_open, insecure)
+                                  control_prefix, jwt_secret, metrics_open, insecure, probe_parameter)
         self.registry = self.injector.registry
         self._decide = self.injector.decide.route
         self._route_of = route_of
@@ -484,6 +513,8 @@ class WSGIMiddleware:
 
     def _inject(self, plan: _Plan, environ: dict, start_response: Callable) -> Iterable[bytes]:
         self.injector.start_background(plan)
+        if plan.probe is not None:
+            start_response = self._probed(plan.probe, environ, start_response)
         if plan.cpu > 0:
             burn_cpu(plan.cpu)
         if plan.wait > 0:
@@ -527,6 +558,26 @@ class WSGIMiddleware:
                 yield piece
         if sock is not None:  # truncated under gunicorn: the rest never comes
             sock.shutdown(socket.SHUT_RDWR)
+
+    def _probed(self, probe: ProbeShape, environ: dict, start_response: Callable) -> Callable:
+        """Reshapes `environ` as the probe presents the request; returns a
+        `start_response` that reports the status answered."""
+        headers = [(k[5:].replace("_", "-").lower(), v) for k, v in environ.items() if k.startswith("HTTP_")]
+        for key in [k for k in environ if k.startswith("HTTP_")]:
+            del environ[key]
+        for name, value in probe.headers(headers):
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        environ["QUERY_STRING"] = probe.query(environ.get("QUERY_STRING", ""), self.injector.probe_parameter)
+        registry = self.registry
+        reported = []
+
+        def reporting_start(status: str, headers: list, exc_info: Any = None) -> Any:
+            if not reported:  # once, even if an error replaces the response (exc_info)
+                reported.append(True)
+                report(registry, probe.scenarios, int(status.split(" ", 1)[0]), _log)
+            return start_response(status, headers, exc_info)
+
+        return reporting_start
 
     def _answer(self, plan: _Plan, environ: dict, start_response: Callable, header: tuple) -> Iterable[bytes]:
         effect = plan.terminal

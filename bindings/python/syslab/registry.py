@@ -15,6 +15,7 @@ _free = declare("syslab_registry_free", None, _handle)
 _catalogue = declare("syslab_registry_catalogue_json", ctypes.c_int, _handle, ctypes.POINTER(ctypes.c_void_p))
 _enable = declare("syslab_registry_enable", ctypes.c_int, _handle, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_double)
 _disable = declare("syslab_registry_disable", ctypes.c_int, _handle, ctypes.c_char_p)
+_record_response = declare("syslab_registry_record_response", ctypes.c_int, _handle, ctypes.c_char_p, ctypes.c_int)
 _reset = declare("syslab_registry_reset", ctypes.c_int, _handle)
 _status = declare("syslab_registry_status_json", ctypes.c_int, _handle, ctypes.POINTER(ctypes.c_void_p))
 _advance = declare("syslab_registry_advance_clock", ctypes.c_int, _handle, ctypes.c_double)
@@ -78,6 +79,10 @@ class Registry(OwnedHandle):
 
     def disable(self, name: str) -> None:
         check(_disable(self.handle, encode(name)))
+
+    def record_response(self, scenario: str, status: int) -> None:
+        """Reports the status answered to a request that carried a security probe of `scenario`."""
+        check(_record_response(self.handle, encode(scenario), int(status)))
 
     def reset(self) -> None:
         check(_reset(self.handle))

@@ -16,7 +16,7 @@ EXAMPLES = ["gradual-brownout", "canary-bad-deploy", "regional-latency", "poison
 def test_catalogue_holds_the_builtins_with_parameters_and_domain_metrics():
     with Registry() as r:
         catalogue = r.catalogue()
-        assert len(catalogue) == 54
+        assert len(catalogue) == 80
         for s in catalogue:
             assert s["parameters"], s["name"]
             assert any(not m["name"].startswith("simulator_") for m in s["metrics"]), s["name"]
@@ -40,7 +40,7 @@ def test_each_scenario_enables_with_its_defaults(name):
 
 def test_effect_kinds_match_the_header():
     header = (ROOT / "Include" / "syslab.h").read_text()
-    assert len(syslab.EFFECT_KINDS) == 23
+    assert len(syslab.EFFECT_KINDS) == 28
     for number, name in syslab.EFFECT_KINDS.items():
         assert f"SYSLAB_EFFECT_{name.upper()} = {number}" in header
 

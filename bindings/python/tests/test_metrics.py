@@ -35,7 +35,7 @@ def busy_registry():
     return r, counts
 
 
-def test_all_fifty_enabled_pass_promtool():
+def test_every_builtin_enabled_passes_promtool():
     promtool = shutil.which("promtool")
     assert promtool, "promtool is required (Debian package prometheus; `make deps` installs it)"
     r, _ = busy_registry()
