@@ -89,16 +89,17 @@ function Tutorial:claim(text, measured, holds)
   return holds
 end
 
---- A report the page shows as a picture: with `--html DIR`, writes
---- report:html() to DIR/<name>.html (the page embeds images/<name>-<width>.png);
---- otherwise does nothing. Names are [A-Za-z0-9_-]+.
-function Tutorial:picture(name, report)
+--- A page the tutorial shows as a picture: `page` is a report (its
+--- report:html() is used) or an HTML text (a trace's trace:export("html")).
+--- With `--html DIR`, writes it to DIR/<name>.html (the page embeds
+--- images/<name>-1280.png); otherwise does nothing. Names are [A-Za-z0-9_-]+.
+function Tutorial:picture(name, page)
   assert(type(name) == "string" and name:match("^[%w_%-]+$"), "picture name must match [A-Za-z0-9_-]+: " .. tostring(name))
   if not self.html_dir then return end
   local path = self.html_dir .. "/" .. name .. ".html"
   local file, err = io.open(path, "w")
   if not file then error("cannot write " .. path .. ": " .. tostring(err), 2) end
-  file:write(report:html())
+  file:write(type(page) == "string" and page or page:html())
   file:close()
 end
 
