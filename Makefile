@@ -307,7 +307,8 @@ fuzz: asan-build
 # catalogue's metric specs, and Prometheus alerting rules.
 #   make dashboards           regenerate observability/dashboards/*.json (committed)
 #   make test-observability   dashboards current and valid, PromQL parses, rules checked and unit-tested,
-#                             and every expression answered by a live Prometheus scraping `syslab serve`
+#                             every expression answered by a live Prometheus scraping `syslab serve`, and
+#                             the load-test rules tested against a simulated run (Tests/observability)
 .PHONY: dashboards test-observability
 
 dashboards: build
@@ -316,7 +317,7 @@ dashboards: build
 test-observability: build
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) tools/check_observability.py
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) $(PYTHON) -m pytest -q Tests/observability
-	promtool check rules observability/syslab-rules.yml
+	promtool check rules observability/syslab-rules.yml observability/loadtest-rules.yml
 	cd observability && promtool test rules syslab-rules.test.yml
 	SYSLAB_LIBRARY=$(CURDIR)/$(LIB) SYSLAB_BUILD=$(CURDIR)/$(RELEASE) SYSLAB_COMMAND=$(CURDIR)/$(CLI_BIN) \
 	  $(PYTHON) tools/check_observability_live.py

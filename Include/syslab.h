@@ -525,6 +525,16 @@ int syslab_report_series_csv(const syslab_report *report, char **out_csv);
  * *out_json is owned. NULL report or out_json: SYSLAB_EINVAL. Thread-safe. */
 int syslab_report_traces_json(const syslab_report *report, char **out_json);
 
+/* The structured request logs as JSON Lines: one object per kept trace (the
+ * same sampling as syslab_report_traces_json), in time order, each line ending
+ * in "\n": {"ts" (RFC 3339, UTC), "level" ("info", "warn" when at least
+ * traces.slower_than, "error" when failed), "msg", "trace_id", "span_id" (the
+ * trace's root span), "node" (the entry node), "status", "latency_ms" (from
+ * the intended start), "error" (the failure cause or null), "scenarios" (active
+ * when the request started), "sampled_by"}. Empty text when no trace was kept.
+ * *out_jsonl is owned. NULL report or out_jsonl: SYSLAB_EINVAL. Thread-safe. */
+int syslab_report_logs_jsonl(const syslab_report *report, char **out_jsonl);
+
 /* *out_passed = 1 when every threshold held (or there were none), else 0.
  * NULL report or out_passed: SYSLAB_EINVAL. Thread-safe. */
 int syslab_report_passed(const syslab_report *report, int *out_passed);
@@ -607,6 +617,84 @@ int syslab_orders_saga(syslab_orders *orders, const char *request_json, char **o
 /* The registry's Prometheus exposition including the orders_* metrics.
  * *out_text is owned. NULL orders or out_text: SYSLAB_EINVAL. */
 int syslab_orders_metrics_text(syslab_orders *orders, char **out_text);
+
+/* Parameter sweeps                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A sweep runs one load test (as syslab_loadtest_run takes it) at every point
+ * of a grid, `replicas` times each, on a pool of threads (docs/sweep.md).
+ * grid_json maps documented paths of the test to lists of values:
+ *   {"workload.rate": [100, 200, 400],
+ *    "system.edges[\"orders->orders-db\"].pool.size": [5, 10, 20],
+ *    "scenarios.connection-pool-exhaustion.params.pool_size": [10, 20]}
+ * (axes in path order), or [{"path": ..., "values": [...]}, ...] (axes in the
+ * order given). options_json (may be NULL): {"replicas": 1, "threads": 0 (one
+ * per processor), "seed": the test's options.seed, "first_job": 0,
+ * "job_count": all}. Each run's seed derives from the sweep's seed, the
+ * point's values and the replica, so rows do not depend on the thread count
+ * or on how the jobs (numbered from 0, point by point, replicas innermost)
+ * are shared among processes. Scenarios are the built-in ones.
+ * Everything is checked before anything runs: an unknown path or field, an
+ * empty list, a wrong type or a value out of range at any point is an error
+ * naming the point and the path.
+ */
+
+/* Called on the thread that called syslab_sweep_run, after runs finish and
+ * about every 100 ms in between, with the jobs done and the jobs in all.
+ * Return 0 to go on, non-zero to cancel: no run starts after that, running
+ * ones stop within milliseconds, and the call returns the finished rows. */
+typedef int (*syslab_sweep_progress_fn)(void *user_data, size_t done, size_t total);
+
+/*
+ * Checks a sweep without running it. *out_json (owned): {"points", "replicas",
+ * "jobs", "first_job", "job_count", "threads", "seed", "grid"}.
+ * Errors: SYSLAB_EINVAL (NULL, unknown path or field, empty list, bad
+ * option), SYSLAB_ENOTFOUND (no such node, edge or scheduled scenario),
+ * SYSLAB_ETYPE, SYSLAB_ERANGE, SYSLAB_EJSON, SYSLAB_EUTF8, SYSLAB_ELIMIT
+ * (more than 1000000 points, or points x replicas). Thread-safe.
+ */
+int syslab_sweep_plan(char **out_json, const char *test_json, const char *grid_json, const char *options_json);
+
+/*
+ * Runs a sweep. progress may be NULL. *out_json (owned):
+ *   {"format": "syslab.sweep", "version": 1, "grid", "jobs", "finished",
+ *    "cancelled", "threads", "wall_seconds", "rows": [...]}
+ * with one row per finished run, in job order: "point", "replica" (from 1),
+ * "seed", one member per grid path, "requests", "failed", "failure_rate",
+ * "throughput", "dropped", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "passed",
+ * "utilisation.<node>" (null when unlimited), "pool_wait_ms.<edge>"; a run
+ * that failed (a limit crossed) has "error" instead of figures. A cancelled
+ * sweep is not an error: SYSLAB_OK with "cancelled": true and the rows that
+ * finished. Errors: as syslab_sweep_plan, before anything runs. Thread-safe;
+ * blocks the calling thread until the runs end.
+ */
+int syslab_sweep_run(char **out_json, const char *test_json, const char *grid_json, const char *options_json,
+                     syslab_sweep_progress_fn progress, void *user_data);
+
+/*
+ * The smallest value of one parameter meeting a condition, by bisection over
+ * values in which the condition, once met, stays met. search_json:
+ *   {"test": {...}, "path": "system.nodes.api.servers", "values": [1, 2, ...],
+ *    "condition": "p99_ms < 250", "replicas": 3, "threads": 0, "seed": 1}
+ * A value meets the condition when every replica's row does. *out_json
+ * (owned): {"path", "condition", "value" (null when none meets it), "index"
+ * (from 1), "steps": [{"value", "index", "met", "rows"}]}. Errors: as
+ * syslab_sweep_plan, and SYSLAB_EINVAL for a condition that is not
+ * "<figure> <op> <number>". Thread-safe.
+ */
+int syslab_sweep_smallest(char **out_json, const char *search_json);
+
+/*
+ * The knee of a latency-load curve (Kneedle: the point furthest below the
+ * chord with both axes scaled to [0, 1]; replicas averaged first). knee_json:
+ *   {"rows": [...sweep rows...], "x": "workload.rate", "y": "p99_ms"}
+ * *out_json (owned): {"x", "y", "index"} or null when the curve has no knee.
+ * Errors: SYSLAB_EINVAL (NULL, fewer than 3 distinct x), SYSLAB_ETYPE (x or
+ * y missing or not a number in a row without "error"), SYSLAB_EJSON,
+ * SYSLAB_EUTF8. Thread-safe.
+ */
+int syslab_sweep_knee(char **out_json, const char *knee_json);
 
 #ifdef __cplusplus
 }

@@ -397,6 +397,13 @@ void syslab_lua_catch_sigint(lua_State *L, int on) {
     }
 }
 
+int syslab_lua_take_interrupt(lua_State *L) {
+    state_limits *a = limits_of(L);
+    if (a == NULL || !a->interrupted) return 0;
+    a->interrupted = 0;
+    return 1;
+}
+
 /* ---- warnings: what lauxlib's luaL_newstate installs, kept per state ---- */
 
 static void warning_function(void *ud, const char *message, int tocont) {

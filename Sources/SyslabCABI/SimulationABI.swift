@@ -3,7 +3,7 @@ import SyslabSimulation
 
 // The "Simulation and load tests" section of Include/syslab.h: queueing
 // stations and simulated load tests. Configuration crosses as JSON; a run
-// returns a read-only report handle with its summary, series and traces.
+// returns a read-only report handle with its summary, series, traces and logs.
 
 /// What a `syslab_report *` points to: a finished, immutable load test report.
 final class ReportHandle {
@@ -86,6 +86,15 @@ public func syslab_report_traces_json(_ report: OpaquePointer?, _ out: UnsafeMut
         try ABI.requireOutput(out)
         out!.pointee = nil
         try ABI.output(out, try ReportHandle.from(report, "syslab_report_traces_json").result.tracesJSON.serialized())
+    }
+}
+
+@_cdecl("syslab_report_logs_jsonl")
+public func syslab_report_logs_jsonl(_ report: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    ABI.call {
+        try ABI.requireOutput(out)
+        out!.pointee = nil
+        try ABI.output(out, try ReportHandle.from(report, "syslab_report_logs_jsonl").result.logsJSONL)
     }
 }
 

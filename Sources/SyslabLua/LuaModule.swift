@@ -32,6 +32,7 @@ public enum LuaModule {
         LuaSupport.setFunction(L, "clock", clock)
         try LuaDecision.register(L)
         LuaSimulation.register(L)
+        LuaSweep.register(L)
         try LuaTracing.register(L)
         LuaOrders.addModule(L)
         return 1

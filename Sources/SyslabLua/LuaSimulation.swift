@@ -25,7 +25,7 @@ public enum LuaSimulation {
     /// Adds the simulation functions to the module table on top of the stack.
     public static func register(_ L: LuaState) {
         let created = LuaSupport.defineMetatable(L, reportMetatable, methods: [
-            ("summary", summary), ("json", json), ("html", html), ("table", table), ("csv", csv), ("traces", traces),
+            ("summary", summary), ("json", json), ("html", html), ("table", table), ("csv", csv), ("traces", traces), ("logs", logs),
             ("passed", passed), ("thresholds", thresholds), ("diagnosis", diagnosis), ("percentile", percentile),
         ])
         if created {
@@ -112,22 +112,24 @@ public enum LuaSimulation {
     }
 
     /// Output options of `loadtest`: where to write the JSON summary, the CSV
-    /// time series, the traces and the HTML report, and whether to print the summary.
+    /// time series, the traces, the request logs and the HTML report, and whether to print the summary.
     struct Output {
         var json: String?
         var csv: String?
         var traces: String?
         var html: String?
+        var logs: String?
         var quiet = false
 
         init(_ json: JSONValue?) throws {
             guard let json else { return }
             let o = try ConfigObject(json, path: "output")
-            try o.allowOnly(["json", "csv", "traces", "html", "quiet"])
+            try o.allowOnly(["json", "csv", "traces", "html", "logs", "quiet"])
             self.json = try o.optionalString("json")
             self.csv = try o.optionalString("csv")
             self.traces = try o.optionalString("traces")
             self.html = try o.optionalString("html")
+            self.logs = try o.optionalString("logs")
             self.quiet = try o.bool("quiet", default: false)
         }
     }
@@ -217,6 +219,7 @@ public enum LuaSimulation {
             if let path = output.csv { try write(report.result.seriesCSV, to: path) }
             if let path = output.traces { try write(report.result.tracesJSON.serialized() + "\n", to: path) }
             if let path = output.html { try write(report.html, to: path) }
+            if let path = output.logs { try write(report.result.logsJSONL, to: path) }
 
             LuaSupport.pushObject(L, ReportBox(report), metatable: reportMetatable)
             let reportIndex = lua_gettop(L)
@@ -348,6 +351,14 @@ public enum LuaSimulation {
     static let traces: LuaFunction = { L in
         LuaSupport.guarded(L) { L in
             try LuaSupport.push(L, json: try box(L, "traces").report.result.tracesJSON)
+            return 1
+        }
+    }
+
+    /// `report:logs()` → the request logs as a list of tables (`output.logs` writes them as JSON Lines).
+    static let logs: LuaFunction = { L in
+        LuaSupport.guarded(L) { L in
+            try LuaSupport.push(L, json: try box(L, "logs").report.result.logsJSON)
             return 1
         }
     }

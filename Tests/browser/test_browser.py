@@ -130,9 +130,9 @@ def test_hostile_names_stay_text(browser, hostile, shots):
     phases = report_json["phases"]
     assert js("[...document.querySelectorAll('#phases-table tbody tr')].map(r => r.dataset.phase)") == [p["name"] for p in phases]
     findings = report_json["diagnosis"]
-    findings = findings if isinstance(findings, list) else findings.get("findings", [])
     assert js("document.querySelectorAll('#findings > li').length") == len(findings) > 0
-    injected = sorted(c["id"] for c in report_json["components"] if c["effects"] > 0)
+    injected = sorted({node for phase in report_json["injected"]["phases"]
+                       for node, calls in phase["effects"].items() if calls > 0})
     assert injected == ["db"]
     marked = js("[...document.querySelectorAll('#topology-diagram g.node[data-injected=\"true\"]')].map(n => n.dataset.node).sort()")
     assert marked == injected

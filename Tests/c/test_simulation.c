@@ -111,6 +111,81 @@ static void test_loadtest_report(void) {
     syslab_report_free(NULL);
 }
 
+/* Copies the value of "key":"..." found at or after `from` into out (size n); returns past it or NULL. */
+static const char *json_string_after(const char *from, const char *key, char *out, size_t n) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+    const char *at = strstr(from, pattern);
+    if (!at) return NULL;
+    at += strlen(pattern);
+    const char *end = strchr(at, '"');
+    if (!end || (size_t)(end - at) >= n) return NULL;
+    memcpy(out, at, (size_t)(end - at));
+    out[end - at] = '\0';
+    return end;
+}
+
+/* Structured logs: one JSON line per kept trace; each line's trace_id and span_id are in the traces. */
+static void test_logs_lead_to_traces(void) {
+    syslab_report *report = NULL;
+    CHECK_STATUS(syslab_loadtest_run(&report, NULL,
+        "{\"system\": {\"topology\": {\"name\": \"shop\", \"nodes\": [{\"id\": \"api\", \"kind\": \"backend\"},"
+        "                                                     {\"id\": \"db\", \"kind\": \"postgres\"}],"
+        "                             \"edges\": [{\"from\": \"api\", \"to\": \"db\"}]}},"
+        " \"workload\": {\"executor\": \"constant-arrival-rate\", \"rate\": 100, \"duration\": \"20s\"},"
+        " \"scenarios\": [{\"name\": \"error-burst\", \"at\": \"10s\", \"duration\": \"5s\","
+        "                \"params\": {\"target\": {\"tags\": [\"db\"]}}}],"
+        " \"options\": {\"seed\": 5, \"traces\": {\"head\": 0.02, \"errors\": true, \"max\": 30}}}"), SYSLAB_OK);
+    char *logs = NULL, *traces = NULL;
+    CHECK_STATUS(syslab_report_logs_jsonl(report, &logs), SYSLAB_OK);
+    CHECK_STATUS(syslab_report_traces_json(report, &traces), SYSLAB_OK);
+    int lines = 0, errors = 0, matched = 0;
+    for (const char *line = logs; line && *line; lines++) {
+        const char *end = strchr(line, '\n');
+        CHECK(end != NULL);
+        if (!end) break;
+        CHECK(strncmp(line, "{\"ts\":\"", 7) == 0 && end[-1] == '}');
+        char trace_id[40], span_id[24], needle[64];
+        CHECK(json_string_after(line, "trace_id", trace_id, sizeof trace_id) != NULL);
+        CHECK(json_string_after(line, "span_id", span_id, sizeof span_id) != NULL);
+        CHECK(strlen(trace_id) == 32 && strlen(span_id) == 16);
+        /* The span is in the trace with that id: keys are sorted, so a trace's
+         * "spans" come before its "trace_id", and the first trace_id after the span is its trace's. */
+        snprintf(needle, sizeof needle, "\"trace_id\":\"%s\"", trace_id);
+        const char *trace = strstr(traces, needle);
+        snprintf(needle, sizeof needle, "\"span_id\":\"%s\"", span_id);
+        const char *span = strstr(traces, needle);
+        if (trace && span && strstr(span, "\"trace_id\":") == trace) matched++;
+        if (strstr(line, "\"level\":\"error\"") && strstr(line, "\"scenarios\":[\"error-burst\"]") && strstr(line, "\"status\":5")) errors++;
+        line = end + 1;
+    }
+    CHECK(lines > 0 && matched == lines);
+    CHECK(errors > 0);
+    /* As many lines as traces. */
+    int trace_count = 0;
+    for (const char *at = traces; (at = strstr(at, "\"variant\":")) != NULL; at++) trace_count++;
+    CHECK(trace_count == lines);
+    syslab_string_free(logs);
+    syslab_string_free(traces);
+
+    logs = (char *)"untouched";
+    CHECK_STATUS(syslab_report_logs_jsonl(NULL, &logs), SYSLAB_EINVAL);
+    CHECK(logs == NULL);
+    CHECK_CONTAINS(syslab_last_error(), "syslab_report_logs_jsonl");
+    CHECK_STATUS(syslab_report_logs_jsonl(report, NULL), SYSLAB_EINVAL);
+    syslab_report_free(report);
+
+    /* Without sampling there is no log line: an empty text, not NULL. */
+    CHECK_STATUS(syslab_loadtest_run(&report, NULL,
+        "{\"system\": {\"template\": \"simple\"},"
+        " \"workload\": {\"executor\": \"constant-arrival-rate\", \"rate\": 10, \"duration\": \"2s\"},"
+        " \"options\": {\"traces\": {\"head\": 0, \"errors\": false}}}"), SYSLAB_OK);
+    CHECK_STATUS(syslab_report_logs_jsonl(report, &logs), SYSLAB_OK);
+    CHECK(logs != NULL && logs[0] == '\0');
+    syslab_string_free(logs);
+    syslab_report_free(report);
+}
+
 static void test_failed_threshold_is_not_an_error(void) {
     syslab_report *report = NULL;
     CHECK_STATUS(syslab_loadtest_run(&report, NULL,
@@ -236,6 +311,7 @@ static void test_threads(void) {
 int main(void) {
     test_queue_matches_erlang_c();
     test_loadtest_report();
+    test_logs_lead_to_traces();
     test_failed_threshold_is_not_an_error();
     test_lua_scenarios_from_a_registry();
     test_bad_input();

@@ -135,6 +135,49 @@ check(assert(io.open(csv_path)):read("l"):match("^time_s,"), "CSV written")
 check(type(syslab.json_decode(assert(io.open(traces_path)):read("a"))) == "table", "traces written")
 os.remove(json_path); os.remove(csv_path); os.remove(traces_path)
 
+-- Structured logs: output.logs writes JSON Lines, report:logs() gives tables,
+-- and every line's trace_id and span_id are those of a kept trace's root span.
+local logs_path, logs_traces_path = dir .. ".logs.jsonl", dir .. ".logs-traces.json"
+local logged = syslab.loadtest {
+  system = test.system,
+  workload = { executor = "constant-arrival-rate", rate = 100, duration = "20s" },
+  scenarios = { { name = "error-burst", at = "10s", duration = "5s", params = { target = { tags = { "db" } } } } },
+  options = { seed = 3, traces = { head = 0.02, errors = true, max = 30 } },
+  output = { logs = logs_path, traces = logs_traces_path, quiet = true },
+}
+local written_traces = syslab.json_decode(assert(io.open(logs_traces_path)):read("a"))
+local roots = {}
+for _, trace in ipairs(written_traces) do
+  for _, span in ipairs(trace.spans) do
+    if span.parent_span_id == nil then roots[trace.trace_id] = span.span_id end
+  end
+end
+local lines, failed_in_burst = 0, 0
+for line in assert(io.open(logs_path)):lines() do
+  lines = lines + 1
+  check(line:sub(1, 7) == '{"ts":"', "a log line starts with its time: " .. line)
+  local entry = syslab.json_decode(line)
+  check(roots[entry.trace_id] ~= nil, "log line's trace_id is a written trace: " .. line)
+  check(roots[entry.trace_id] == entry.span_id, "log line's span_id is its trace's root span")
+  check(entry.ts:match("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.%d+Z$"), "RFC 3339 time")
+  check(entry.node == "api" and type(entry.latency_ms) == "number" and type(entry.msg) == "string")
+  if entry.level == "error" then
+    check(entry.status >= 500 and entry.error ~= nil)
+    if entry.scenarios[1] == "error-burst" then failed_in_burst = failed_in_burst + 1 end
+  else
+    check(entry.status == 200 and entry.error == nil and entry.level == "info")
+  end
+end
+check(lines == #written_traces and lines > 0, "one log line per trace")
+check(failed_in_burst > 0, "failed requests during the burst are logged as errors")
+local listed = logged:logs()
+check(#listed == lines and listed[1].trace_id ~= nil, "report:logs() lists the same lines")
+os.remove(logs_path); os.remove(logs_traces_path)
+local bad_output_ok, bad_output = pcall(syslab.loadtest, {
+  system = test.system, workload = { executor = "constant-vus", vus = 1, duration = "1s" },
+  output = { logs = 42, quiet = true } })
+check(not bad_output_ok and tostring(bad_output):find("output.logs", 1, true), "a non-string output.logs is an error: " .. tostring(bad_output))
+
 -- A crossed threshold raises, after the summary; a failing hook raises too.
 local failing = {
   system = { template = "simple" },

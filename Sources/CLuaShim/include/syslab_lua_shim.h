@@ -89,6 +89,10 @@ int syslab_lua_budget_exceeded(lua_State *L);
    the running Lua code, as lua.c does around each call. */
 void syslab_lua_catch_sigint(lua_State *L, int on);
 
+/* 1 when Ctrl-C was pressed since the handler above was installed (clearing
+   it), else 0: lets long calls out of Lua (a sweep) stop cleanly instead. */
+int syslab_lua_take_interrupt(lua_State *L);
+
 /*
  * Opens the standard libraries (protected). Returns LUA_OK or an error code.
  * sandboxed: base (without dofile/loadfile, load for text only, require for

@@ -37,15 +37,19 @@ public struct LoadTest: Sendable {
 
     /// Runs the test. `registry` supplies the scenario catalogue (nil = built-ins);
     /// `progress` is called now and then with the fraction of virtual time done;
-    /// the hooks see each request start and finish (see `SystemSimulation`).
+    /// the hooks see each request start and finish (see `SystemSimulation`);
+    /// `shouldStop` returning true ends the run early with `CancellationError`.
     public func run(registry: ScenarioRegistry? = nil, progress: ((Double) -> Void)? = nil,
-                    requestHook: (() -> Bool?)? = nil, responseHook: ((Int, Double, String) -> Bool)? = nil) throws -> LoadTestReport {
+                    requestHook: (() -> Bool?)? = nil, responseHook: ((Int, Double, String) -> Bool)? = nil,
+                    shouldStop: (() -> Bool)? = nil) throws -> LoadTestReport {
         var simulation = try SystemSimulation(model: system, workload: workload, schedule: schedule, options: options, registry: registry)
         simulation.progress = progress
         simulation.requestHook = requestHook
         simulation.responseHook = responseHook
+        simulation.shouldStop = shouldStop
         let started = MonotonicClock.seconds()
         var result = simulation.run()
+        if simulation.cancelled { throw CancellationError() }
         if let failure = simulation.failure { throw failure }
         result.wallSeconds = MonotonicClock.seconds() - started
         let judged = try thresholds.evaluate(result)

@@ -214,9 +214,7 @@ public enum ReportPage {
 
     static func diagnosis(_ json: JSONValue, _ r: SimulationResult) -> String {
         let e = HTMLText.escape
-        // The findings list, whichever shape the report gives it: a list, or an object holding `findings`.
-        let section = json["diagnosis"]
-        let findings = section?.arrayValue ?? section?["findings"]?.arrayValue ?? []
+        let findings = json["diagnosis"]?.arrayValue ?? []
         var s = ""
         if findings.isEmpty { s += "<p class=\"muted\">No findings: nothing in the run's numbers stood out.</p>\n" }
         s += "<ul class=\"findings\" id=\"findings\">\n"
@@ -233,13 +231,10 @@ public enum ReportPage {
             s += "</li>\n"
         }
         s += "</ul>\n"
-        let injectedSection = section?["injected"] ?? json["injected"]
+        // What the simulator applied, apart from the findings (which never read it).
         s += "<h3>Injected</h3>\n<div id=\"injected\">\n"
-        if let injectedSection, !injectedSection.isNull {
-            s += jsonBlock(injectedSection)
-        } else {
-            s += injectedFromPhases(r)
-        }
+        if let note = json["injected"]?["note"]?.stringValue { s += "<p class=\"muted\">\(e(note))</p>\n" }
+        s += injectedFromPhases(r)
         s += "</div>\n"
         return s
     }
@@ -279,21 +274,6 @@ public enum ReportPage {
         case .array(let items): return items.map(jsonText).joined(separator: "; ")
         case .object(let o): return o.sorted { $0.key < $1.key }.map { "\(HTMLText.escape($0.key)): \(jsonText($0.value))" }.joined(separator: ", ")
         }
-    }
-
-    /// A list of objects as a table (one column per key), anything else as text.
-    static func jsonBlock(_ v: JSONValue) -> String {
-        if let items = v.arrayValue, !items.isEmpty, items.allSatisfy({ $0.objectValue != nil }) {
-            var keys: [String] = []
-            for item in items { for key in (item.objectValue ?? [:]).keys.sorted() where !keys.contains(key) { keys.append(key) } }
-            let rows = items.map { item in keys.map { jsonText(item[$0] ?? .null) } }
-            let attributes = items.map { item in (item["node"]?.stringValue).map { "data-node=\"\(HTMLText.escape($0))\"" } ?? "" }
-            return HTMLPage.table(header: keys, rows: rows, rowAttributes: attributes)
-        }
-        if let o = v.objectValue {
-            return "<ul>" + o.sorted { $0.key < $1.key }.map { "<li><strong>\(HTMLText.escape($0.key))</strong>: \(jsonText($0.value))</li>" }.joined() + "</ul>\n"
-        }
-        return "<p>\(jsonText(v))</p>\n"
     }
 
     // MARK: trace

@@ -108,7 +108,10 @@ struct RunStatistics {
 /// A request's spans, kept by head or tail sampling.
 struct KeptTrace {
     var spans: [SpanRecord]
+    /// The request's number in start order: one request kept by both samplers is one trace.
+    var serial: Int
     var intended: Double
+    var finished: Double
     var outcome: Outcome
     var sampledBy: String
 }

@@ -231,6 +231,8 @@ public struct SimulationResult: Sendable {
     public var cacheNodeIds: [String]
     public var edgeIds: [String]
     public var traces: [Trace]
+    /// One structured log line per kept trace, in time order (`RequestLog`).
+    public var logs: [RequestLog]
     /// Effects applied, by scenario and effect kind.
     public var effects: [String: [String: Int]]
     /// Per node: L measured as an area vs λW from per-call times (relative gap).

@@ -95,6 +95,8 @@ struct RequestRecord {
     var rootGeneration: UInt32 = 0
     var traced = false
     var headSampled = false
+    /// The request's number in start order (ties a trace kept by two samplers together).
+    var serial = 0
     /// How the request fails when a link scenario keeps it from the entry node.
     var linkFailure: Outcome? = nil
 }

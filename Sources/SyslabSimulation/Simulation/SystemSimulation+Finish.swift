@@ -40,6 +40,7 @@ extension SystemSimulation {
 
         var causes: [String: Int] = [:]
         for cause in Cause.allCases where stats.causes[cause.rawValue] > 0 { causes[cause.name] = stats.causes[cause.rawValue] }
+        let tracesAndLogs = buildTracesAndLogs()
         let activeSpan = stats.completed > 0 ? max(stats.lastEnd - min(stats.firstStart, stats.lastEnd), 1e-9) : 0
         var result = SimulationResult(
             system: model.name, workload: workload, schedule: schedule, options: options, duration: activeSpan,
@@ -51,7 +52,7 @@ extension SystemSimulation {
             components: whole, edges: wholeEdges, phases: phases, series: stats.rows,
             nodeIds: model.nodes.map(\.id), nodeDepths: nodeDepths(), poolEdgeIds: model.edges.filter { $0.pool != nil }.map(\.id),
             cacheNodeIds: model.nodes.filter { $0.cache != nil }.map(\.id), edgeIds: model.edges.map(\.id),
-            traces: buildTraces(), effects: effectCounts, littlesLaw: littles, warnings: stats.warnings)
+            traces: tracesAndLogs.traces, logs: tracesAndLogs.logs, effects: effectCounts, littlesLaw: littles, warnings: stats.warnings)
         result.entryId = model.nodes[model.entry].id
         return result
     }

@@ -105,13 +105,15 @@ extension SystemSimulation {
         let latency = now - request.intended
         if request.headSampled {
             stats.headSeen += 1
-            keep(KeptTrace(spans: spans, intended: request.intended, outcome: outcome, sampledBy: "head"),
+            keep(KeptTrace(spans: spans, serial: request.serial, intended: request.intended, finished: now, outcome: outcome,
+                           sampledBy: "head"),
                  into: \.headTraces, seen: stats.headSeen)
         }
         let slow = options.tailSlowerThan.map { latency >= $0 } ?? false
         if slow || (options.tailErrors && outcome.failed) {
             stats.tailSeen += 1
-            keep(KeptTrace(spans: spans, intended: request.intended, outcome: outcome, sampledBy: slow ? "tail:slow" : "tail:error"),
+            keep(KeptTrace(spans: spans, serial: request.serial, intended: request.intended, finished: now, outcome: outcome,
+                           sampledBy: slow ? "tail:slow" : "tail:error"),
                  into: \.tailTraces, seen: stats.tailSeen)
         }
     }

@@ -139,6 +139,7 @@ extension SystemSimulation {
             }
         }
         var record = RequestRecord(intended: intended, sent: now, vu: vu)
+        record.serial = stats.requestsStarted
         if options.headSampling > 0, samplingRandom.nextUnit() < options.headSampling {
             record.headSampled = true
         }

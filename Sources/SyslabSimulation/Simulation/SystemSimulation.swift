@@ -116,6 +116,11 @@ public struct SystemSimulation {
     /// Called as each request finishes with its status, latency (seconds, from
     /// the intended start) and cause; false aborts the run.
     public var responseHook: ((Int, Double, String) -> Bool)? = nil
+    /// Asked every few thousand events (a few milliseconds); true stops the
+    /// run at once and sets `cancelled` (a sweep being cancelled).
+    public var shouldStop: (() -> Bool)? = nil
+    /// The run was stopped by `shouldStop`: its result is incomplete.
+    public internal(set) var cancelled = false
     /// Set when a hook aborted the run, or when virtual time stopped advancing.
     public internal(set) var aborted = false
     /// Why the run could not finish, when it could not.
@@ -214,7 +219,14 @@ public struct SystemSimulation {
             if stopped && requests.live == 0 && backlog.isEmpty { break }
             if aborted { break }
             processed &+= 1
-            if processed & 0xFFFF == 0, let progress { progress(min(1, event.time / total)) }
+            if processed & 0xFFFF == 0 {
+                progress?(min(1, event.time / total))
+                if let shouldStop, shouldStop() {
+                    cancelled = true
+                    aborted = true
+                    break
+                }
+            }
             // Requests that take no time, repeated without pause, would loop forever at one instant.
             if event.time == instant {
                 sameInstant += 1

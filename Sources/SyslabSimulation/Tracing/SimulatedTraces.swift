@@ -2,12 +2,49 @@ import SyslabCore
 import SyslabTracing
 
 /// Kept traces become ordinary `Trace` values, so the tracing module's
-/// exporters (OTLP, Jaeger, Zipkin), views and analysis work on them.
+/// exporters (OTLP, Jaeger, Zipkin), views and analysis work on them; each
+/// also gets a log line carrying its ids (`RequestLog`).
 extension SystemSimulation {
-    func buildTraces() -> [Trace] {
+    func buildTracesAndLogs() -> (traces: [Trace], logs: [RequestLog]) {
         var rng = SeededGenerator(seed: options.seed, stream: 77)
-        let kept = (stats.headTraces + stats.tailTraces).sorted { $0.intended < $1.intended }
-        return kept.map { trace(from: $0, &rng) }
+        // A request both head- and tail-sampled is one trace, sampled by "head+tail:...".
+        var bySerial: [Int: KeptTrace] = [:]
+        for kept in stats.headTraces + stats.tailTraces {
+            if let first = bySerial[kept.serial] {
+                bySerial[kept.serial]!.sampledBy = first.sampledBy + "+" + kept.sampledBy
+            } else {
+                bySerial[kept.serial] = kept
+            }
+        }
+        let kept = bySerial.values.sorted { $0.serial < $1.serial }
+        var traces: [Trace] = [], logs: [(log: RequestLog, serial: Int)] = []
+        traces.reserveCapacity(kept.count)
+        for k in kept {
+            let trace = trace(from: k, &rng)
+            traces.append(trace)
+            if let log = requestLog(of: k, trace) { logs.append((log, k.serial)) }
+        }
+        // In the order the requests ended; ties in start order, so the output is deterministic.
+        logs.sort { ($0.log.time, $0.serial) < ($1.log.time, $1.serial) }
+        return (traces, logs.map(\.log))
+    }
+
+    /// The access-log line of a kept request: its end, outcome and root span.
+    func requestLog(of kept: KeptTrace, _ trace: Trace) -> RequestLog? {
+        guard let root = kept.spans.firstIndex(where: { $0.parent < 0 }) else { return nil }
+        let topology = model.topology
+        let latency = kept.finished - kept.intended
+        let outcome = kept.outcome
+        let slow = options.tailSlowerThan.map { latency >= $0 } ?? false
+        let request = "\(topology.method) \(topology.route)"
+        let message = outcome.failed
+            ? "\(request) failed: \(outcome.cause.name) (status \(outcome.status)) after \(DurationText.format(latency))"
+            : "\(request) \(outcome.status) in \(DurationText.format(latency))"
+        return RequestLog(
+            time: options.epoch + kept.finished, level: outcome.failed ? "error" : slow ? "warn" : "info", message: message,
+            traceId: trace.traceId, spanId: trace.spans[root].spanId, node: topology.nodes[Int(kept.spans[root].node)].id,
+            status: outcome.status, error: outcome.failed ? outcome.cause.name : nil, latency: latency,
+            scenarios: schedule.active(at: kept.intended), sampledBy: kept.sampledBy)
     }
 
     func trace(from kept: KeptTrace, _ rng: inout SeededGenerator) -> Trace {

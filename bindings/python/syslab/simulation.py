@@ -17,6 +17,7 @@
     report.series_csv()      # one row per second
     report.html()            # one self-contained HTML page (charts, topology, diagnosis)
     report.traces()          # sampled traces, renderable with syslab.tracing
+    report.logs()            # one structured log line per sampled request, with its trace_id
 
 The test description is the same JSON the Lua and C interfaces take
 (docs/simulation.md). Errors raise SyslabError with the library's message.
@@ -41,6 +42,7 @@ _summary = declare("syslab_report_summary", ctypes.c_int, _handle, _out)
 _html = declare("syslab_report_html", ctypes.c_int, _handle, _out)
 _csv = declare("syslab_report_series_csv", ctypes.c_int, _handle, _out)
 _traces = declare("syslab_report_traces_json", ctypes.c_int, _handle, _out)
+_logs = declare("syslab_report_logs_jsonl", ctypes.c_int, _handle, _out)
 _passed = declare("syslab_report_passed", ctypes.c_int, _handle, ctypes.POINTER(ctypes.c_int))
 _percentile = declare("syslab_report_percentile", ctypes.c_int, _handle, ctypes.c_double, ctypes.c_int,
                       ctypes.POINTER(ctypes.c_double))
@@ -89,6 +91,16 @@ class Report(_native.OwnedHandle):
     def traces(self) -> list:
         """Sampled traces in the "trace-json" form (see syslab.tracing for exports)."""
         return _native.call_for_json(_traces, self.handle)
+
+    def logs_jsonl(self) -> str:
+        """The structured request logs as JSON Lines, one per sampled request."""
+        return _native.call_for_string(_logs, self.handle)
+
+    def logs(self) -> list:
+        """The structured request logs as dicts (ts, level, msg, trace_id, span_id,
+        node, status, latency_ms, error, scenarios, sampled_by); the ids are those
+        of traces()."""
+        return [json.loads(line) for line in self.logs_jsonl().splitlines()]
 
     @property
     def passed(self) -> bool:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import math
 
 import pytest
@@ -128,3 +129,32 @@ def test_errors_name_the_problem():
     report.close()
     with pytest.raises(ValueError):
         report.json()
+
+
+def test_logs_lead_to_their_traces():
+    test = dict(TEST)
+    test["scenarios"] = [{"name": "error-burst", "at": "10s", "duration": "5s",
+                          "params": {"target": {"tags": ["db"]}}}]
+    test["thresholds"] = {}
+    test["options"] = {"seed": 4, "epoch": 1_700_000_000, "traces": {"head": 0.01, "errors": True, "max": 40}}
+    with simulation.loadtest(test) as report:
+        logs = report.logs()
+        traces = {t["trace_id"]: t for t in report.traces()}
+        assert logs and len(logs) == len(traces)
+        for entry in logs:
+            trace = traces[entry["trace_id"]]
+            root = [s for s in trace["spans"] if s["parent_span_id"] is None]
+            assert [s["span_id"] for s in root] == [entry["span_id"]]
+            assert entry["node"] == "api"
+            assert (entry["level"] == "error") == (entry["error"] is not None)
+        errors = [e for e in logs if e["level"] == "error"]
+        # Failures come from the burst (10 s to 15 s after the epoch, 22:13:20 UTC).
+        assert any(e["scenarios"] == ["error-burst"] for e in errors)
+        assert all("2023-11-14T22:13:30" <= e["ts"] < "2023-11-14T22:13:36" for e in errors)
+        # The text form is the same lines, one JSON object per line, in time order.
+        text = report.logs_jsonl()
+        assert text.endswith("\n") and len(text.splitlines()) == len(logs)
+        assert [json.loads(line) for line in text.splitlines()] == logs
+        assert [e["ts"] for e in logs] == sorted(e["ts"] for e in logs)
+    with pytest.raises(ValueError):
+        report.logs()  # closed

@@ -236,9 +236,11 @@ function tutorial.component(result, id) return find(result.components, "id", id,
 --- An edge of a report table, or of one of its phases, by id ("api->db").
 function tutorial.edge(result, id) return find(result.edges, "id", id, "edge") end
 
---- How many effects of `kind` a scenario handed out over the run (0 when none).
+--- How many effects of `kind` a scenario handed out over the run (0 when none),
+--- from the report's `injected` section (what the simulator applied).
 function tutorial.effect_count(result, scenario, kind)
-  local by_kind = result.effects and result.effects[scenario]
+  local effects = result.injected and result.injected.effects
+  local by_kind = effects and effects[scenario]
   return by_kind and by_kind[kind] or 0
 end
 
