@@ -30,7 +30,7 @@ PYTHON      ?= python3
 
 .PHONY: all deps build demo demo-report test-browser quickstart test-install test test-swift test-c test-lua test-grid test-python test-contract test-readme test-serve test-fleet \
         test-lua-official snapshot docs check-docs install bench clean wheel test-wheel test-tsan \
-        tutorials test-tutorials
+        tutorials test-tutorials tutorial-images
 
 all: build
 
@@ -228,6 +228,11 @@ install: build
 # pages. `make tutorials` rewrites the numbers.
 tutorials: build
 	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) tools/tutorial_numbers.py --write
+
+# The tutorials' pictures: the reports their scripts mark with t:picture, rendered by
+# headless Chromium into docs/tutorials/<series>/images/ (committed).
+tutorial-images: build
+	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) PYTHON=$(PYTHON) tools/tutorial_images.sh
 
 test-tutorials: build
 	SYSLAB_LUA=$(CURDIR)/$(LUA_BIN) $(PYTHON) -m pytest -q Tests/tutorials

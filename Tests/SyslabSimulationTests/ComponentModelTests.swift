@@ -83,6 +83,25 @@ import Testing
         #expect(r.causes["breaker_open"] ?? 0 > 0)
     }
 
+    @Test func fallbackAbsorbsBreakerAndBulkheadRefusals() throws {
+        // Calls failed fast by the caller's own breaker or bulkhead are still
+        // failures of the call: a fallback on the edge turns them into
+        // degraded answers, so no request fails.
+        var broken = try Systems.apiDB(dbServers: 200, poolSize: 200,
+                                       extraEdge: #", "fallback": true, "breaker": {"failure_ratio": 0.5, "window": 20, "open_for": "2s", "probes": 2}"#)
+        broken.nodes[1].errorRate = 1
+        let open = try Systems.run(broken, Systems.rate(100, seconds: 20))
+        #expect(open.edges[0].breakerRejections > 1000, "rejections \(open.edges[0].breakerRejections)")
+        #expect(open.edges[0].fallbacks == open.edges[0].breakerRejections + open.components[1].arrivals,
+                "fallbacks \(open.edges[0].fallbacks)")
+        #expect(open.failed == 0)
+        let crowded = try Systems.apiDB(dbServers: 100, poolSize: 100, extraEdge: #", "fallback": true, "bulkhead": 2"#)
+        let full = try Systems.run(crowded, Systems.rate(800, seconds: 10))
+        #expect(full.edges[0].bulkheadRejections > 0)
+        #expect(full.edges[0].fallbacks == full.edges[0].bulkheadRejections)
+        #expect(full.failed == 0)
+    }
+
     @Test func tokenBucketRejectsAboveItsRate() throws {
         let model = try SystemModel(config: JSONValue.parse("""
         {"topology": {"nodes": [{"id": "api", "kind": "backend"}]},

@@ -28,13 +28,13 @@ extension SystemSimulation {
         }
         if breakers[e] != nil, !breakers[e]!.allow(at: now) {
             stats.edges[e].breakerRejections += 1
-            resolve(x, Outcome(.breakerOpen))
+            refuse(x, Outcome(.breakerOpen))
             return
         }
         if bulkheads[e] != nil {
             guard bulkheads[e]!.tryEnter() else {
                 stats.edges[e].bulkheadRejections += 1
-                resolve(x, Outcome(.bulkheadFull))
+                refuse(x, Outcome(.bulkheadFull))
                 return
             }
             exchanges[x].holdsBulkhead = true
@@ -185,6 +185,19 @@ extension SystemSimulation {
             return
         }
         resolve(x, .ok, lookupMissed: lookupMissed)
+    }
+
+    /// The caller's own policy refused the attempt before sending it (breaker
+    /// open, bulkhead full). Retrying would meet the same refusal, so it is not
+    /// retried; a fallback absorbs it like any other failure of the call.
+    mutating func refuse(_ x: Int32, _ outcome: Outcome) {
+        let e = Int(exchanges[x].edge)
+        if model.edges[e].fallback {
+            stats.edges[e].fallbacks += 1
+            resolve(x, .ok, lookupMissed: exchanges[x].isLookup)
+        } else {
+            resolve(x, outcome)
+        }
     }
 
     /// The exchange is over; its caller carries on.

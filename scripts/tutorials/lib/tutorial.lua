@@ -16,6 +16,9 @@
 --   syslab-lua <script> --numbers   print the page's named numbers as JSON
 --                                   (claims are asserted here too: numbers from a
 --                                   run whose claims fail never reach a page)
+--   syslab-lua <script> --html DIR  also write the HTML reports the page shows as
+--                                   pictures into DIR (tools/tutorial_images.sh
+--                                   renders them to PNG)
 --
 -- Both flags together assert the claims and print the numbers.
 local syslab = require "syslab"
@@ -31,19 +34,24 @@ function tutorial.new(page, args)
   args = args or arg or {}
   local t = setmetatable({
     page = page, checking = false, printing_numbers = false,
-    claims = {}, numbers = {}, step_count = 0,
+    claims = {}, numbers = {}, step_count = 0, html_dir = nil,
   }, Tutorial)
-  for i = 1, #args do
+  local i = 1
+  while i <= #args do
     local a = args[i]
-    if a == "--check" then
+    if a == "--html" and args[i + 1] then
+      t.html_dir = args[i + 1]
+      i = i + 1
+    elseif a == "--check" then
       t.checking = true
     elseif a == "--numbers" then
       t.printing_numbers = true
     else
-      io.stderr:write(("usage: syslab-lua %s [--check] [--numbers]\nunknown argument: %s\n")
+      io.stderr:write(("usage: syslab-lua %s [--check] [--numbers] [--html DIR]\nunknown argument: %s\n")
         :format(args[0] or page, tostring(a)))
       os.exit(2)
     end
+    i = i + 1
   end
   t.walking = not (t.checking or t.printing_numbers)
   return t
@@ -79,6 +87,20 @@ function Tutorial:claim(text, measured, holds)
     print(("   %s %s  (measured: %s)"):format(holds and "[holds]" or "[FAILS]", text, measured))
   end
   return holds
+end
+
+--- A page the tutorial shows as a picture: `page` is a report (its
+--- report:html() is used) or an HTML text (a trace's trace:export("html")).
+--- With `--html DIR`, writes it to DIR/<name>.html (the page embeds
+--- images/<name>-1280.png); otherwise does nothing. Names are [A-Za-z0-9_-]+.
+function Tutorial:picture(name, page)
+  assert(type(name) == "string" and name:match("^[%w_%-]+$"), "picture name must match [A-Za-z0-9_-]+: " .. tostring(name))
+  if not self.html_dir then return end
+  local path = self.html_dir .. "/" .. name .. ".html"
+  local file, err = io.open(path, "w")
+  if not file then error("cannot write " .. path .. ": " .. tostring(err), 2) end
+  file:write(type(page) == "string" and page or page:html())
+  file:close()
 end
 
 --- Ends the run: prints the numbers or the verdict, and exits non-zero when a

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Renders the pictures of the tutorial pages: every tutorial script that shows
+# a report as a picture (t:picture in scripts/tutorials) runs with --check
+# --html, and headless Chromium (tools/screenshot_report.py) turns each report
+# into docs/tutorials/<series>/images/<name>-1280.png. `make tutorial-images`.
+#
+# SYSLAB_LUA names the interpreter (default: .build/release/syslab-lua).
+set -eu
+cd "$(dirname "$0")/.."
+LUA=${SYSLAB_LUA:-.build/release/syslab-lua}
+PYTHON=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for script in $(grep -l ':picture(' scripts/tutorials/*/*.lua); do
+  series=$(basename "$(dirname "$script")")
+  mkdir -p "$work/$series"
+  "$LUA" "$script" --check --html "$work/$series" > /dev/null
+done
+
+for html in "$work"/*/*.html; do
+  [ -e "$html" ] || { echo "tutorial_images: no script wrote a report" >&2; exit 1; }
+  series=$(basename "$(dirname "$html")")
+  name=$(basename "$html" .html)
+  mkdir -p "docs/tutorials/$series/images"
+  "$PYTHON" tools/screenshot_report.py "$html" --out "docs/tutorials/$series/images/$name" --widths 1280
+done
