@@ -1,7 +1,7 @@
 -- Tutorial 02-01: the cache stampede, and single flight.
 -- Page: docs/tutorials/02-cache-strategies/01-cache-stampede.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/01-cache-stampede.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/01-cache-stampede.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"

@@ -1,7 +1,7 @@
 -- Tutorial 02-02: stale-while-revalidate against recompute-on-miss and single flight.
 -- Page: docs/tutorials/02-cache-strategies/02-stale-while-revalidate.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/02-stale-while-revalidate.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/02-stale-while-revalidate.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local syslab = require "syslab"

@@ -1,7 +1,7 @@
 -- Tutorial 02-03: a cold start against a preloaded cache, and ramping traffic.
 -- Page: docs/tutorials/02-cache-strategies/03-cache-warming.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/03-cache-warming.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/03-cache-warming.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"

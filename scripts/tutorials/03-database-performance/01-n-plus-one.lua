@@ -1,7 +1,7 @@
 -- Tutorial 03-01: N+1 queries, and batching.
 -- Page: docs/tutorials/03-database-performance/01-n-plus-one.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/01-n-plus-one.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/01-n-plus-one.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local syslab = require "syslab"

@@ -1,7 +1,7 @@
 -- Tutorial 03-02: a missing index, a table that grows, and the day it falls over.
 -- Page: docs/tutorials/03-database-performance/02-missing-indexes.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/02-missing-indexes.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/02-missing-indexes.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"

@@ -1,7 +1,7 @@
 -- Tutorial 03-03: sizing a connection pool with Little's law and Erlang C.
 -- Page: docs/tutorials/03-database-performance/03-connection-pooling.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/03-connection-pooling.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/03-connection-pooling.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"

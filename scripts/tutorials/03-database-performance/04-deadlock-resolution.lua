@@ -1,7 +1,7 @@
 -- Tutorial 03-04: deadlocks: victims, detection time and retries.
 -- Page: docs/tutorials/03-database-performance/04-deadlock-resolution.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/04-deadlock-resolution.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/04-deadlock-resolution.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
