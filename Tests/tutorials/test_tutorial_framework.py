@@ -88,6 +88,38 @@ def test_unknown_argument_is_a_usage_error(tmp_path):
     assert result.returncode == 2 and "unknown argument: --chek" in result.stderr
 
 
+PICTURE_SCRIPT = """
+local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\\\]") or "."
+package.path = dir .. "/../lib/?.lua;" .. package.path
+local tutorial = require "tutorial"
+local t = tutorial.new("demo/02-picture")
+t:picture("trace-page", "<!doctype html><title>a page</title>")
+t:picture("bad name", "<p>never written</p>")
+t:claim("unreachable", "-", true)
+t:finish()
+"""
+
+
+def test_pictures_are_written_only_with_html_and_names_are_checked(tmp_path):
+    script, _ = make_tree(tmp_path)
+    good = script.with_name("02-picture.lua")
+    good.write_text(PICTURE_SCRIPT.replace('t:picture("bad name", "<p>never written</p>")\n', ""))
+    out = tmp_path / "html"
+    out.mkdir()
+    plain = lua(good, "--check")
+    assert plain.returncode == 0, plain.stderr
+    assert list(out.iterdir()) == []
+    written = lua(good, "--check", "--html", str(out))
+    assert written.returncode == 0, written.stderr
+    assert (out / "trace-page.html").read_text() == "<!doctype html><title>a page</title>"
+    bad = script.with_name("03-bad-picture.lua")
+    bad.write_text(PICTURE_SCRIPT)
+    refused = lua(bad, "--check", "--html", str(out))
+    assert refused.returncode != 0 and "picture name must match" in refused.stderr
+    missing_dir = lua(good, "--check", "--html", str(tmp_path / "no-such-dir"))
+    assert missing_dir.returncode != 0 and "cannot write" in missing_dir.stderr
+
+
 def test_a_script_without_claims_fails(tmp_path):
     script, _ = make_tree(tmp_path)
     script.write_text('package.path = (arg[0]:match("^(.*)/") or ".") .. "/../lib/?.lua;" .. package.path\n'

@@ -82,5 +82,4 @@ for _, f in ipairs(diagnosis) do
   if (f.title .. f.evidence):find("fixed-latency", 1, true) then blames_scenario = true end
 end
 t:claim("no finding names the injected scenario: the diagnosis reads observations only", tostring(blames_scenario), not blames_scenario)
-t:picture("04-diagnose-report", report)
 t:finish()
