@@ -2,7 +2,8 @@
 # Renders the pictures of the tutorial pages: every tutorial script that shows
 # a report as a picture (t:picture in scripts/tutorials) runs with --check
 # --html, and headless Chromium (tools/screenshot_report.py) turns each report
-# into docs/tutorials/<series>/images/<name>-1280.png. `make tutorial-images`.
+# into docs/tutorials/<series>/images/<name>-1280.png, showing only the panels
+# the script named, when it named some. `make tutorial-images`.
 #
 # SYSLAB_LUA names the interpreter (default: .build/release/syslab-lua).
 set -eu
@@ -23,5 +24,8 @@ for html in "$work"/*/*.html; do
   series=$(basename "$(dirname "$html")")
   name=$(basename "$html" .html)
   mkdir -p "docs/tutorials/$series/images"
-  "$PYTHON" tools/screenshot_report.py "$html" --out "docs/tutorials/$series/images/$name" --widths 1280
+  # A picture limited to some panels (t:picture's third argument) shows only those.
+  only=
+  [ -e "${html%.html}.panels" ] && only="--only=$(cat "${html%.html}.panels")"
+  "$PYTHON" tools/screenshot_report.py "$html" --out "docs/tutorials/$series/images/$name" --widths 1280 $only
 done

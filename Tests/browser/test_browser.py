@@ -173,3 +173,31 @@ def test_the_client_sees_errors(browser, tmp_path):
     assert "exception: TypeError" in joined
     assert "Content Security Policy" in joined or "blocked" in joined.lower(), joined
     page.close()
+
+
+def test_picture_of_some_panels(browser, hostile, tmp_path):
+    """screenshot_report.py --only (the tutorials' cropped pictures): the other
+    panels are hidden, the picture is shorter than the whole page, and a panel
+    id the page lacks is an error, not a blank picture."""
+    import screenshot_report
+    path = hostile[0]
+    page = browser.open(path.resolve().as_uri(), width=1280)
+    full_height = page.evaluate("document.documentElement.scrollHeight")
+    assert screenshot_report.show_only(page, ["phases", "latency"]) == []
+    shown = page.evaluate("[...document.querySelectorAll('section.panel')].filter(p => p.offsetParent !== null).map(p => p.id)")
+    assert shown == ["phases", "latency"]
+    assert page.evaluate("document.documentElement.scrollHeight") < full_height
+    assert screenshot_report.show_only(page, ["latency", "no-such-panel"]) == ["no-such-panel"]
+    page.close()
+
+    tool = [sys.executable, str(root / "tools" / "screenshot_report.py"), str(path), "--widths", "1280"]
+    done = subprocess.run(tool + ["--out", str(tmp_path / "some"), "--only", "latency"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    w, h = png_size(tmp_path / "some-1280.png")
+    assert w == 1280 and 0 < h < full_height
+    missing = subprocess.run(tool + ["--out", str(tmp_path / "none"), "--only", "latency,no-such-panel"],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "no panel with id no-such-panel" in missing.stderr
+    assert not (tmp_path / "none-1280.png").exists()
+    bad = subprocess.run(tool + ["--only", "latency;rm"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--only takes panel ids" in bad.stderr

@@ -128,6 +128,42 @@ def test_a_script_without_claims_fails(tmp_path):
     assert result.returncode == 1 and "made no claim" in result.stderr
 
 
+PICTURES = """
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/../lib/?.lua;" .. package.path
+local t = require("tutorial").new("demo/01-page")
+t:picture("whole", "<p>whole page</p>")
+t:picture("cropped", "<p>some panels</p>", { "phases", "latency" })
+%s
+t:claim("pictures written", "yes", true)
+t:finish()
+"""
+
+
+def test_pictures_and_their_panels(tmp_path):
+    script, _ = make_tree(tmp_path)
+    script.write_text(PICTURES % "")
+    out = tmp_path / "html"
+    out.mkdir()
+    result = lua(script, "--check", "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "whole.html").read_text() == "<p>whole page</p>"
+    assert not (out / "whole.panels").exists()
+    assert (out / "cropped.html").read_text() == "<p>some panels</p>"
+    assert (out / "cropped.panels").read_text() == "phases,latency\n"
+
+
+@pytest.mark.parametrize("call, message", [
+    ('t:picture("bad", "<p></p>", {})', "non-empty list of panel ids"),
+    ('t:picture("bad", "<p></p>", "latency")', "non-empty list of panel ids"),
+    ('t:picture("bad", "<p></p>", { "latency; rm" })', "panel id must match"),
+])
+def test_bad_picture_arguments_fail_even_without_html(tmp_path, call, message):
+    script, _ = make_tree(tmp_path)
+    script.write_text(PICTURES % call)
+    result = lua(script, "--check")
+    assert result.returncode != 0 and message in result.stderr
+
+
 def test_tool_fills_then_accepts_then_detects_stale_numbers(tmp_path, monkeypatch, capsys):
     script, page = make_tree(tmp_path)
     assert run_tool(monkeypatch, tmp_path, "--check") == 1

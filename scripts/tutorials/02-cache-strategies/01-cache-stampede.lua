@@ -1,7 +1,7 @@
 -- Tutorial 02-01: the cache stampede, and single flight.
 -- Page: docs/tutorials/02-cache-strategies/01-cache-stampede.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/01-cache-stampede.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/01-cache-stampede.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -39,7 +39,7 @@ local function measure(report, r)
   local _, db_peak_util = tutorial.peak(rows, "db_utilisation")
   local api = tutorial.component(r, "api")
   return {
-    rows = rows,
+    report = report, rows = rows,
     before_queries = tutorial.sum(rows, "api_backend_queries", 0, TTL),
     -- the first expiry window: from the expiry until just before the refilled keys expire again
     window_queries = tutorial.sum(rows, "api_backend_queries", TTL - 1, 2 * TTL - 1),
@@ -54,6 +54,7 @@ t:step("The stampede: a warm cache whose keys all expire together")
 t:say("%d requests/s, %d keys (Zipf 1.1), TTL %d s, filled at start-up; Postgres: %d servers, ~%d ms per query.",
   RATE, KEYS, TTL, DB_SERVERS, DB_MEAN * 1000)
 local herd = measure(tutorial.simulate(products { coalesce = false }))
+t:picture("01-cache-stampede-herd", herd.report, { "latency", "components" })
 local capacity = DB_SERVERS / DB_MEAN   -- the utilisation law: servers / service time
 t:say("database capacity = servers / service time = %d / %.1f s = %d queries/s", DB_SERVERS, DB_MEAN, capacity)
 t:say("queries in the first %d s: %d; in the worst second: %d; worst per-second p99: %.0f ms (it was %.1f ms)",
@@ -81,6 +82,7 @@ t:claim("the worst per-second p99 is more than 20 times the p99 before the expir
 t:step("The fix: single flight (coalesce concurrent misses of a key)")
 t:say("cache = { ..., coalesce = true }: the first miss of a key queries, later misses wait for its answer.")
 local single = measure(tutorial.simulate(products { coalesce = true }))
+t:picture("01-cache-stampede-single-flight", single.report, { "latency", "components" })
 t:say("queries in the worst second: %d; coalesced misses: %d; worst per-second p99: %.0f ms",
   single.peak_queries, single.coalesced, single.worst_p99 * 1000)
 t:number("single_peak_queries", tutorial.count(single.peak_queries))

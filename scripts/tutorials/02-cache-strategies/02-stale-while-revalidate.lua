@@ -1,7 +1,7 @@
 -- Tutorial 02-02: stale-while-revalidate against recompute-on-miss and single flight.
 -- Page: docs/tutorials/02-cache-strategies/02-stale-while-revalidate.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/02-stale-while-revalidate.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/02-stale-while-revalidate.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local syslab = require "syslab"
@@ -53,7 +53,7 @@ end
 --- Lens 2, the load test: the same scenario in the simulator, on the API node
 --- in front of Postgres; the report's p99 shows what users feel.
 local function load_test(protection)
-  local _, r = tutorial.simulate {
+  local report, r = tutorial.simulate {
     system = {
       topology = {
         name = "home", route = "/home",
@@ -68,7 +68,7 @@ local function load_test(protection)
     scenarios = protection and { { name = "cache-stampede", params = stampede(protection) } } or nil,
     options = { seed = 5 },
   }
-  return r
+  return r, report
 end
 
 local windows = math.ceil(DURATION / TTL)            -- the key expires at 0, TTL, 2 TTL, ...
@@ -120,7 +120,11 @@ t:claim("the price: every request in the window gets a value up to TTL + recompu
 t:step("What users feel: the same three policies in a load test")
 local p99 = {}
 for _, mode in ipairs(MODES) do
-  p99[mode] = load_test(mode).latency.p99
+  local r, report = load_test(mode)
+  p99[mode] = r.latency.p99
+  -- the pictures: the recompute windows in the latency chart, with and without a stale answer
+  local picture = ({ none = "02-stale-while-revalidate-none", stale_while_revalidate = "02-stale-while-revalidate-swr" })[mode]
+  if picture then t:picture(picture, report, { "phases", "latency" }) end
   t:say("%-24s p99 %6.1f ms", mode, p99[mode] * 1000)
 end
 local baseline = load_test(nil).latency.p99

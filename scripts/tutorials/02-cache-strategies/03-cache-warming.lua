@@ -1,7 +1,7 @@
 -- Tutorial 02-03: a cold start against a preloaded cache, and ramping traffic.
 -- Page: docs/tutorials/02-cache-strategies/03-cache-warming.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/03-cache-warming.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/03-cache-warming.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -38,6 +38,7 @@ local function measure(report, r)
   local _, db_peak = tutorial.peak(rows, "db_utilisation")
   local api = tutorial.component(r, "api")
   return {
+    report = report,
     first_hit_ratio = 1 - first.api_backend_queries / math.max(1, first.api_arrivals),
     first_misses = first.api_backend_queries,
     worst_p99 = worst_p99 / 1000, db_peak = db_peak, p99 = r.latency.p99,
@@ -60,6 +61,7 @@ t:step("A cold start: the new instance takes full traffic with an empty cache")
 t:say("%d requests/s over %d keys (Zipf %.1f); Postgres: %d servers x %.0f ms = %d queries/s at most.",
   RATE, KEYS, ZIPF, DB_SERVERS, DB_MEAN * 1000, capacity)
 local cold = measure(tutorial.simulate(catalogue(false)))
+t:picture("03-cache-warming-cold", cold.report, { "latency", "components" })
 t:say("hit ratio in the first second %.1f%%, database utilisation at worst %.0f%%, worst per-second p99 %.0f ms",
   cold.first_hit_ratio * 100, cold.db_peak * 100, cold.worst_p99 * 1000)
 t:number("capacity", tutorial.count(capacity))
@@ -86,6 +88,7 @@ t:step("Another fix: let organic traffic warm the cache by ramping it up")
 local ramp = { executor = "ramping-arrival-rate", startRate = 100,
                stages = { { target = RATE, duration = "10s" }, { target = RATE, duration = "10s" } } }
 local ramped = measure(tutorial.simulate(catalogue(false, ramp)))
+t:picture("03-cache-warming-ramped", ramped.report, { "latency", "components" })
 local predicted = expected_distinct(ramped.requests)
 t:say("cold cache, traffic ramped from 100 to %d requests/s over 10 s: database at worst %.0f%%, worst p99 %.0f ms",
   RATE, ramped.db_peak * 100, ramped.worst_p99 * 1000)

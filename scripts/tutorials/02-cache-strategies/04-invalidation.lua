@@ -1,7 +1,7 @@
 -- Tutorial 02-04: a lost invalidation, and the TTL as a backstop.
 -- Page: docs/tutorials/02-cache-strategies/04-invalidation.md
 --
---   syslab-lua scripts/tutorials/02-cache-strategies/04-invalidation.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/02-cache-strategies/04-invalidation.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -45,9 +45,10 @@ local function predict(ttl, race)
 end
 
 local function measure(ttl, race)
-  local _, r = tutorial.simulate(profiles(ttl, race))
+  local report, r = tutorial.simulate(profiles(ttl, race))
   local api = tutorial.component(r, "api")
   return {
+    report = report,
     stale = tutorial.effect_count(r, "cache-invalidation-race", "stale_read") / r.requests.completed,
     backend_rate = api.cache.backend_queries / DURATION,
   }
@@ -61,6 +62,8 @@ for _, ttl in ipairs(TTLS) do
   local stale_theory, backend_theory = predict(ttl)
   local m = measure(ttl)
   seen[ttl] = m
+  -- the pictures: both ends of the trade-off
+  if ttl == TTLS[1] or ttl == TTLS[#TTLS] then t:picture("04-invalidation-ttl-" .. ttl, m.report, { "components", "diagnosis" }) end
   t:say("%6d s %12.1f%% (%4.1f%%) %18.1f (%5.1f)", ttl, m.stale * 100, stale_theory * 100, m.backend_rate, backend_theory)
   t:number("stale_" .. ttl, tutorial.pct(m.stale))
   t:number("stale_theory_" .. ttl, tutorial.pct(stale_theory))

@@ -1,7 +1,7 @@
 -- Tutorial 03-01: N+1 queries, and batching.
 -- Page: docs/tutorials/03-database-performance/01-n-plus-one.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/01-n-plus-one.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/01-n-plus-one.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local syslab = require "syslab"
@@ -34,9 +34,9 @@ local function orders(batch_size, rate)
 end
 
 local function measure(batch_size, rate)
-  local _, r = tutorial.simulate(orders(batch_size, rate))
+  local report, r = tutorial.simulate(orders(batch_size, rate))
   local db = tutorial.component(r, "db")
-  return { queries = db.arrivals / r.requests.completed, p50 = r.latency.p50, p99 = r.latency.p99,
+  return { report = report, queries = db.arrivals / r.requests.completed, p50 = r.latency.p50, p99 = r.latency.p99,
            util = db.utilisation, failed = r.requests.failure_rate }
 end
 
@@ -52,6 +52,7 @@ t:claim("without the bug each page costs one query", tutorial.fixed(base.queries
 
 t:step("The bug: one query per order (N+1 with N = 25)")
 local bug = measure(1)
+t:picture("01-n-plus-one-bug", bug.report, { "summary", "components" })
 local predicted_p50 = base.p50 + (queries(1) - 1) * QUERY
 local predicted_util = RATE * queries(1) * QUERY / DB_SERVERS
 t:say("queries per request %.2f, p50 %.1f ms (predicted %.1f ms), database utilisation %.1f%% (predicted %.1f%%)",
@@ -83,6 +84,7 @@ t:claim("a live service's metrics show the same count: db_queries_total is 26 pe
 
 t:step("The fix: fetch the customers in one IN (...) query (batch_size = 25)")
 local fixed = measure(ITEMS)
+t:picture("01-n-plus-one-batched", fixed.report, { "summary", "components" })
 t:say("queries per request %.2f, p50 %.1f ms", fixed.queries, fixed.p50 * 1000)
 t:number("fixed_queries", tutorial.fixed(fixed.queries, 0))
 t:number("fixed_p50", tutorial.fixed(fixed.p50 * 1000, 1) .. " ms")

@@ -1,7 +1,7 @@
 -- Tutorial 03-02: a missing index, a table that grows, and the day it falls over.
 -- Page: docs/tutorials/03-database-performance/02-missing-indexes.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/02-missing-indexes.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/02-missing-indexes.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -36,6 +36,7 @@ local function scan_time(s) return (ROWS + GROWTH * s) / SCAN end
 
 t:step("Watch query time follow the table size")
 local report = tutorial.simulate(search(nil))
+t:picture("02-missing-index", report, { "latency", "components" })
 -- The run's seconds (the series goes on while the last requests drain).
 local rows = {}
 for _, row in ipairs(tutorial.series(report)) do
@@ -89,7 +90,8 @@ t:claim("from three seconds after it the database is saturated every second, its
   busy_after and climbing and first_after < #rows and rows[#rows].db_queue > rows[first_after].db_queue)
 
 t:step("The fix: create the index at 6 s (the scenario ends; lookups take the normal query time)")
-local _, fixed = tutorial.simulate(search(6))
+local fixed_report, fixed = tutorial.simulate(search(6))
+t:picture("02-missing-index-fixed", fixed_report, { "phases", "latency" })
 local during = tutorial.phase(fixed, "during missing-index")
 local after_index = tutorial.phase(fixed, "after")
 t:say("p99 while scanning %.1f ms, after the index %.1f ms", during.latency.p99 * 1000, after_index.latency.p99 * 1000)

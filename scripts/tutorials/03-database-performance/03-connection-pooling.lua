@@ -1,7 +1,7 @@
 -- Tutorial 03-03: sizing a connection pool with Little's law and Erlang C.
 -- Page: docs/tutorials/03-database-performance/03-connection-pooling.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/03-connection-pooling.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/03-connection-pooling.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -31,9 +31,9 @@ local function api(pool_size, db_servers)
 end
 
 local function measure(pool_size)
-  local _, r = tutorial.simulate(api(pool_size))
+  local report, r = tutorial.simulate(api(pool_size))
   local pool = tutorial.edge(r, "api->db").pool
-  return { wait = pool.mean_wait, timeouts = pool.timeouts, in_use = pool.utilisation * pool_size, util = pool.utilisation,
+  return { report = report, wait = pool.mean_wait, timeouts = pool.timeouts, in_use = pool.utilisation * pool_size, util = pool.utilisation,
            p99 = r.latency.p99, failure_rate = r.requests.failure_rate }
 end
 
@@ -44,6 +44,7 @@ t:number("load", tutorial.fixed(load, 1))
 
 t:step("A pool of exactly that size: 6 connections")
 local exact = measure(6)
+t:picture("03-connection-pooling-6", exact.report, { "latency", "components" })
 t:say("mean wait %.0f ms, %d waits timed out after 1 s, p99 %.0f ms", exact.wait * 1000, exact.timeouts, exact.p99 * 1000)
 t:number("exact_wait", tutorial.ms(exact.wait))
 t:number("exact_timeouts", tutorial.count(exact.timeouts))
@@ -59,6 +60,7 @@ local seen = {}
 for _, size in ipairs(SIZES) do
   local m = measure(size)
   seen[size] = m
+  if size == SIZES[#SIZES] then t:picture("03-connection-pooling-" .. size, m.report, { "latency", "components" }) end
   local p_wait, predicted = tutorial.erlang_c(size, load), tutorial.mmc_wait(RATE, HOLD, size)
   t:say("%6d %13.1f%% %13.2f ms %13.2f ms %12.2f", size, p_wait * 100, predicted * 1000, m.wait * 1000, m.in_use)
   t:number("p_wait_" .. size, tutorial.pct(p_wait))

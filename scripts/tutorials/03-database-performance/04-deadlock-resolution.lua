@@ -1,7 +1,7 @@
 -- Tutorial 03-04: deadlocks: victims, detection time and retries.
 -- Page: docs/tutorials/03-database-performance/04-deadlock-resolution.md
 --
---   syslab-lua scripts/tutorials/03-database-performance/04-deadlock-resolution.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/03-database-performance/04-deadlock-resolution.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -30,9 +30,10 @@ local function transfers(detection_ms, max_retries)
 end
 
 local function measure(detection_ms, max_retries)
-  local _, r = tutorial.simulate(transfers(detection_ms, max_retries))
+  local report, r = tutorial.simulate(transfers(detection_ms, max_retries))
   local db = tutorial.component(r, "db")
   return {
+    report = report,
     victims = tutorial.effect_count(r, "deadlock", "lock_wait") / r.requests.completed,
     failure_rate = r.requests.failure_rate, failed = r.requests.failed,
     p90 = r.latency.p90, p99 = r.latency.p99, busy = db.utilisation * DB_SERVERS,
@@ -41,6 +42,7 @@ end
 
 t:step("Deadlocks with no retry: every victim is an error")
 local none = measure(1000, 0)
+t:picture("04-deadlock-no-retry", none.report, { "latency", "components" })
 t:say("%.1f%% of transactions were victims; failure rate %.2f%%; p90 %.1f ms, p99 %.0f ms",
   none.victims * 100, none.failure_rate * 100, none.p90 * 1000, none.p99 * 1000)
 t:number("none_victims", tutorial.pct(none.victims))
@@ -78,6 +80,7 @@ t:claim("victims waiting for detection hold database servers as Little's law pre
 
 t:step("Mitigation 2: detect sooner (deadlock_timeout 1 s -> 200 ms)")
 local fast = measure(200, 2)
+t:picture("04-deadlock-retry-fast-detection", fast.report, { "latency", "components" })
 t:say("p99 %.0f ms (was %.0f ms)", fast.p99 * 1000, retried.p99 * 1000)
 t:number("retry_p99", tutorial.ms(retried.p99))
 t:number("fast_p99", tutorial.ms(fast.p99))

@@ -46,7 +46,8 @@ t:number("p_request", tutorial.pct(p, 2))
 
 t:step("Run without the race, then with it (no protection)")
 local _, base = tutorial.simulate(test(nil))
-local _, race = tutorial.simulate(test("none"))
+local race_report, race = tutorial.simulate(test("none"))
+t:picture("01-race-conditions-none", race_report, { "summary", "diagnosis" })
 local writes = tutorial.component(race, "db").arrivals
 local lost = tutorial.effect_count(race, "double-write", "lost_write")
 local lost_share = lost / writes
@@ -67,7 +68,8 @@ t:claim("only the database's anomaly count shows the race",
         tutorial.count(tutorial.component(race, "db").anomalies), tutorial.component(race, "db").anomalies == lost and lost > 0)
 
 t:step("Mitigate: a version check turns lost updates into 409s")
-local _, optimistic = tutorial.simulate(test("optimistic"))
+local optimistic_report, optimistic = tutorial.simulate(test("optimistic"))
+t:picture("01-race-conditions-optimistic", optimistic_report, { "summary", "diagnosis" })
 local conflict_share = optimistic.requests.failed / optimistic.requests.completed
 t:say("With optimistic protection: %s lost, %s of requests answered 409.",
       tutorial.count(tutorial.effect_count(optimistic, "double-write", "lost_write")), tutorial.pct(conflict_share, 2))

@@ -13,7 +13,7 @@ local WRITERS, RETRIES, RETRY_MS = 8, 3, 10
 local function collision(rows) return 1 - (1 - 1 / rows) ^ (WRITERS - 1) end
 
 local function run(rows)
-  local _, r = tutorial.simulate {
+  local report, r = tutorial.simulate {
     system = {
       topology = { name = "inventory", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
@@ -26,12 +26,13 @@ local function run(rows)
     options = { seed = 52 },
   }
   local n = r.requests.completed
-  return r, tutorial.effect_count(r, "optimistic-locking-collision", "retry") / n, r.requests.failed / n
+  return r, tutorial.effect_count(r, "optimistic-locking-collision", "retry") / n, r.requests.failed / n, report
 end
 
 t:step("Ten hot rows, eight writers")
 local p = collision(10)
-local hot, retried, failed = run(10)
+local hot, retried, failed, hot_report = run(10)
+t:picture("02-optimistic-locking-10-rows", hot_report, { "summary", "diagnosis" })
 t:say("P(conflict) = 1 - (1 - 1/10)^7 = %s; after %d retries a request fails with P^%d = %s.",
       tutorial.pct(p, 1), RETRIES, RETRIES + 1, tutorial.pct(p ^ (RETRIES + 1), 1))
 t:number("p_hot", tutorial.pct(p, 1))
@@ -51,7 +52,8 @@ t:claim("p99 carries three retries (over " .. 3 * RETRY_MS .. " ms) while p50 st
 
 t:step("Mitigate: shard the hot row into ten (one hundred rows)")
 local q = collision(100)
-local sharded, retried100, failed100 = run(100)
+local sharded, retried100, failed100, sharded_report = run(100)
+t:picture("02-optimistic-locking-100-rows", sharded_report, { "summary", "diagnosis" })
 t:number("p_sharded", tutorial.pct(q, 1))
 t:number("retried_sharded", tutorial.pct(retried100, 1))
 t:number("failed_sharded", tutorial.pct(failed100, 3))

@@ -10,7 +10,7 @@ local t = tutorial.new("05-concurrency-patterns/03-pessimistic-locking")
 local RATE, CONTENTION, TIMEOUT, SERVICE = 300, 0.3, 1.0, 0.002
 
 local function run(hold)
-  local _, r = tutorial.simulate {
+  local report, r = tutorial.simulate {
     system = {
       topology = { name = "tickets", nodes = { { id = "api", kind = "backend" }, { id = "db", kind = "postgres" } },
                    edges = { { from = "api", to = "db" } } },
@@ -21,7 +21,7 @@ local function run(hold)
                                                          lock_timeout_ms = TIMEOUT * 1000, target = { tags = { "db" } } } } },
     options = { seed = 53 },
   }
-  return r
+  return r, report
 end
 
 -- A waiter waits W ~ exponential(hold), cut at the timeout.
@@ -34,7 +34,8 @@ local function predictions(hold)
 end
 
 local function measure(name, hold)
-  local r = run(hold)
+  local r, report = run(hold)
+  t:picture("03-pessimistic-locking-" .. name, report, { "summary", "components" })
   local want = predictions(hold)
   local db = tutorial.component(r, "db")
   local busy = db.utilisation * db.servers

@@ -19,7 +19,7 @@ local function run(rate, overlap, protection)
     scenarios[1] = { name = "double-write", params = { collision_probability = overlap, protection = protection,
                                                        target = { tags = { "db" } } } }
   end
-  local _, r = tutorial.simulate {
+  local report, r = tutorial.simulate {
     system = {
       topology = { name = "seat-booking",
                    nodes = { { id = "api", kind = "backend" }, { id = "lock", kind = "redis" }, { id = "db", kind = "postgres" } },
@@ -31,7 +31,7 @@ local function run(rate, overlap, protection)
     scenarios = scenarios,
     options = { seed = 54 },
   }
-  return r
+  return r, report
 end
 
 t:step("The lock is a queue: M/M/1")
@@ -62,7 +62,8 @@ t:step("The lease: a holder that outlives it races the next holder")
 -- P(critical section > lease) for an exponential critical section.
 local overlap = math.exp(-LEASE / HOLD)
 t:number("overlap_pred", tutorial.pct(overlap, 2))
-local raced = run(rate, overlap, "none")
+local raced, raced_report = run(rate, overlap, "none")
+t:picture("04-distributed-locks-lease-race", raced_report, { "summary", "diagnosis" })
 local writes = tutorial.component(raced, "db").arrivals
 local lost = tutorial.effect_count(raced, "double-write", "lost_write") / writes
 t:number("lost", tutorial.pct(lost, 2))
@@ -72,7 +73,8 @@ t:claim("about e^-5 = " .. tutorial.pct(overlap, 2) .. " of writes are lost (wit
 t:claim("and nothing fails: the lock alone cannot tell", tutorial.count(raced.requests.failed), raced.requests.failed == 0)
 
 t:step("Mitigate: fencing tokens")
-local fenced = run(rate, overlap, "optimistic")
+local fenced, fenced_report = run(rate, overlap, "optimistic")
+t:picture("04-distributed-locks-fenced", fenced_report, { "summary", "diagnosis" })
 local rejected = fenced.requests.failed / fenced.requests.completed
 t:number("fenced_409", tutorial.pct(rejected, 2))
 t:claim("with a fencing token checked by the store no write is lost", "0",

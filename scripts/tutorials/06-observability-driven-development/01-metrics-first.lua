@@ -42,6 +42,7 @@ t:claim("without the fault the objective holds (p99 < 300 ms, failures < 1%)", t
 
 t:step("A slow tail at the database")
 local report, r = tutorial.simulate(test(TAIL))
+t:picture("01-metrics-first-tail", report, { "phases", "latency" })
 local before, during = tutorial.phase(r, "before"), tutorial.phase(r, "during tail-latency")
 t:say("before: p50 %s, mean %s, p99 %s", tutorial.ms(before.latency.p50, 1), tutorial.ms(before.latency.mean, 1),
       tutorial.ms(before.latency.p99, 1))
@@ -84,6 +85,7 @@ t:claim("the services in front keep their own time (within 10%)", tutorial.fixed
 
 t:step("Mitigate: a 100 ms timeout and one retry on orders->db")
 local fixed_report, fixed = tutorial.simulate(test(TAIL, { ["orders->db"] = { timeout = "100ms", retries = 1 } }))
+t:picture("01-metrics-first-timeout", fixed_report, { "phases", "latency" })
 local fixed_during = tutorial.phase(fixed, "during tail-latency")
 t:number("fixed_p99", tutorial.ms(fixed_during.latency.p99))
 t:number("fixed_failed", tutorial.pct(fixed_during.failure_rate, 2))

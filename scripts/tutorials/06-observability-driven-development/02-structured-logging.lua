@@ -84,6 +84,7 @@ if not first_error then
 end
 t:say("%s", syslab.json_encode(first_error))
 local trace = syslab.tracing.from_json(by_id[first_error.trace_id])
+t:picture("02-structured-logging-trace", trace:export("html"), { "waterfall-panel", "analysis" })
 if t.walking then print(trace:export("waterfall", { width = 40, ascii = true })) end
 local origin
 for _, f in ipairs(trace:analyze().findings) do

@@ -68,6 +68,7 @@ for _, tr in ipairs(traces) do
   if not slowest or tr.duration_ms > slowest.duration_ms then slowest = tr end
 end
 local trace = syslab.tracing.from_json(slowest)
+t:picture("03-distributed-tracing-slowest", trace:export("html"), { "waterfall-panel", "analysis" })
 if t.walking then print(trace:export("waterfall", { width = 40, ascii = true })) end
 local path
 for _, f in ipairs(trace:analyze().findings) do

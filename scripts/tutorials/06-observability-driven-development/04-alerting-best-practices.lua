@@ -25,6 +25,7 @@ local report, r = tutorial.simulate {
                   params = { pool_size = 10, hold_ms = 200, acquire_timeout_ms = 1000, target = { tags = { "db" } } } } },
   options = { seed = 12, interval = "15s", traces = { head = 0, errors = false } },
 }
+t:picture("04-alerting-outage", report, { "latency", "components" })
 local before, during = tutorial.phase(r, "before"), tutorial.phase(r, "during connection-pool-exhaustion")
 local db_during = tutorial.component(during, "db")
 t:number("before_p99", tutorial.ms(before.latency.p99, 1))

@@ -1,7 +1,7 @@
 -- Tutorial 08-01: capacity planning with sweeps, checked against Erlang C.
 -- Page: docs/tutorials/08-capacity-planning/01-sweeps.md
 --
---   syslab-lua scripts/tutorials/08-capacity-planning/01-sweeps.lua [--check] [--numbers]
+--   syslab-lua scripts/tutorials/08-capacity-planning/01-sweeps.lua [--check] [--numbers] [--html DIR]
 local dir = arg and arg[0] and arg[0]:match("^(.*)[/\\]") or "."
 package.path = dir .. "/../lib/?.lua;" .. package.path
 local tutorial = require "tutorial"
@@ -103,6 +103,13 @@ t:number("runs_bisection", tostring(#found.steps * REPLICAS))
 t:claim("bisection finds the same pool size as the full sweep", ("%s vs %s"):format(found.value, smallest_sweep),
   found.value == smallest_sweep)
 t:claim("Erlang C predicts the same pool size", ("%s vs %s"):format(found.value, smallest_theory), found.value == smallest_theory)
+-- The pictures: a sweep keeps figures, not reports, so one more run of each
+-- pool size shown (only when pictures are asked for: --html).
+if t.html_dir then
+  local saturated = math.floor(load + 0.5)
+  t:picture("01-sweeps-" .. saturated .. "-servers", (tutorial.simulate(checkout(saturated))), { "summary", "latency" })
+  t:picture("01-sweeps-" .. found.value .. "-servers", (tutorial.simulate(checkout(found.value))), { "summary", "latency" })
+end
 t:claim("bisection ran fewer simulations than the full sweep", ("%d vs %d"):format(#found.steps * REPLICAS, #rows),
   #found.steps * REPLICAS < #rows)
 

@@ -93,14 +93,24 @@ end
 --- report:html() is used) or an HTML text (a trace's trace:export("html")).
 --- With `--html DIR`, writes it to DIR/<name>.html (the page embeds
 --- images/<name>-1280.png); otherwise does nothing. Names are [A-Za-z0-9_-]+.
-function Tutorial:picture(name, page)
+--- `panels` (optional) lists the ids of the page's panels the picture shows,
+--- e.g. { "phases", "latency" }: the picture keeps the lesson in view and the
+--- PNG small. They go to DIR/<name>.panels for tools/tutorial_images.sh.
+function Tutorial:picture(name, page, panels)
   assert(type(name) == "string" and name:match("^[%w_%-]+$"), "picture name must match [A-Za-z0-9_-]+: " .. tostring(name))
+  assert(panels == nil or (type(panels) == "table" and #panels > 0), "picture panels must be a non-empty list of panel ids")
+  for _, id in ipairs(panels or {}) do
+    assert(type(id) == "string" and id:match("^[%w_%-]+$"), "panel id must match [A-Za-z0-9_-]+: " .. tostring(id))
+  end
   if not self.html_dir then return end
-  local path = self.html_dir .. "/" .. name .. ".html"
-  local file, err = io.open(path, "w")
-  if not file then error("cannot write " .. path .. ": " .. tostring(err), 2) end
-  file:write(type(page) == "string" and page or page:html())
-  file:close()
+  local function write(path, text)
+    local file, err = io.open(path, "w")
+    if not file then error("cannot write " .. path .. ": " .. tostring(err), 3) end
+    file:write(text)
+    file:close()
+  end
+  write(self.html_dir .. "/" .. name .. ".html", type(page) == "string" and page or page:html())
+  if panels then write(self.html_dir .. "/" .. name .. ".panels", table.concat(panels, ",") .. "\n") end
 end
 
 --- Ends the run: prints the numbers or the verdict, and exits non-zero when a
