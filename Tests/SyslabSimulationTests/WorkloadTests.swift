@@ -83,5 +83,8 @@ import Testing
         #expect(DurationText.parse("10") == nil)
         #expect(DurationText.parse("ms") == nil)
         #expect(DurationText.format(0.0125) == "12.5ms")
+        #expect(DurationText.format(90) == "1m30s")
+        #expect(DurationText.format(3599.99) == "60m0s")
+        #expect(DurationText.format(119.6) == "2m0s")
     }
 }

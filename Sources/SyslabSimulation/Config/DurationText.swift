@@ -52,8 +52,10 @@ public enum DurationText {
         if a < 60 { return trimmed(seconds, "s") }
         // Beyond what minutes can count in an Int, seconds with an exponent.
         if a >= 1e15 { return JSONValue.format(number: seconds) + "s" }
-        let minutes = (seconds / 60).rounded(.towardZero)
-        return "\(minutes.saturatingInt)m\((seconds - minutes * 60).saturatingInt)s"
+        // Round to whole seconds first, so 3599.99 s reads 60m0s, not 59m60s.
+        let whole = seconds.rounded()
+        let minutes = (whole / 60).rounded(.towardZero)
+        return "\(minutes.saturatingInt)m\((whole - minutes * 60).saturatingInt)s"
     }
 }
 
