@@ -126,7 +126,9 @@ public enum ReportPage {
                 .init(key: "p95", label: "p95", colour: "var(--p95)", values: rows.map { $0.p95 * 1000 }),
                 .init(key: "p99", label: "p99", colour: "var(--p99)", values: rows.map { $0.p99 * 1000 }),
             ]),
-            right: TimeSeriesChart.Axis(label: "failed", format: { HTMLText.percent($0 / 100, 0) }, series: [
+            right: TimeSeriesChart.Axis(label: "failed", format: { pct in
+                // Small rates keep decimals, so an axis topping at 1% does not read "1% 1% 0%".
+                HTMLText.percent(pct / 100, pct == 0 || abs(pct) >= 10 ? 0 : abs(pct) >= 1 ? 1 : 2) }, series: [
                 .init(key: "failure_rate", label: "failure rate (right axis)", colour: "var(--fail)",
                       values: rows.map { $0.completed == 0 ? 0 : Double($0.failed) / Double($0.completed) * 100 }, dashed: true),
             ]),
