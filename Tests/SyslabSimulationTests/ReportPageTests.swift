@@ -95,14 +95,16 @@ import Testing
         #expect(count("class=\"wf-row\"", in: html) == slowest.spans.count)
     }
 
-    @Test func readsFindingsAndAnInjectedSectionFromTheJSON() throws {
-        // The diagnosis may grow an `injected` section; the page shows it when present.
-        let json: JSONValue = ["diagnosis": ["findings": [["severity": "warning", "title": "<b>t</b>", "evidence": "e", "tip": "tip"]],
-                                             "injected": [["node": "db", "scenario": "error-burst", "effects": 12]]]]
+    @Test func readsFindingsFromTheJSONAndShowsTheInjectedSectionApart() throws {
+        let json: JSONValue = ["diagnosis": [["severity": "warning", "title": "<b>t</b>", "evidence": "e", "tip": "tip", "kind": "latency-origin"]],
+                               "injected": ["note": "what the <simulator> applied"]]
         let html = ReportPage.diagnosis(json, try report().result)
         #expect(html.contains("&lt;b&gt;t&lt;/b&gt;"))
         #expect(html.contains("data-severity=\"warning\""))
-        #expect(html.contains("<tr data-node=\"db\"><td>12</td><td>db</td><td>error-burst</td></tr>"))
+        #expect(html.contains("kind: latency-origin"))
+        let injected = try #require(html.range(of: "<div id=\"injected\">")).upperBound
+        #expect(html[injected...].contains("what the &lt;simulator&gt; applied"))
+        #expect(html[injected...].contains("<tr data-node=\"db\">"), "the fixture's scenario acted on db")
     }
 
     @Test func aRunWithoutTracesOrScenariosStillRenders() throws {
