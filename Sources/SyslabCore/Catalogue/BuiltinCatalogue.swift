@@ -90,6 +90,15 @@ public enum BuiltinCatalogue {
         UnnecessaryPolling.scenario,
         OverProvisionedResources.scenario,
         DataTransferCosts.scenario,
+        // Mobile and edge: the client's network, radio and lifecycle.
+        FlakyMobileNetwork.scenario,
+        BatteryDrain.scenario,
+        OfflineFirstSync.scenario,
+        ThreeGBandwidthLimit.scenario,
+        MobileTimeout.scenario,
+        CellularVsWifi.scenario,
+        AppBackgroundKill.scenario,
+        PoorCellularSignal.scenario,
         // Event sourcing: these act on the order module (SyslabOrders).
         EventReplayLag.scenario,
         EventOrderingIssue.scenario,
