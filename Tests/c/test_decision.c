@@ -190,7 +190,7 @@ static const char *const busy_scenarios[][2] = {
     {"circuit-breaker", NULL},
 };
 
-/* The performance, security, cost and mobile scenarios: measured, probing, pricing or modelling a phone, their decisions allocate nothing either. */
+/* The advanced scenarios (performance, security, cost, mobile, AI/ML): measured, probing, pricing or modelled, their decisions allocate nothing either. */
 static const char *const advanced_scenarios[][2] = {
     {"binary-search-vs-linear", "{\"n\": 1000}"},
     {"hashmap-vs-treemap", "{\"n\": 1000}"},
@@ -226,6 +226,14 @@ static const char *const advanced_scenarios[][2] = {
     {"cellular-vs-wifi", NULL},
     {"app-background-kill", "{\"kill_probability\": 0.3}"},
     {"poor-cellular-signal", NULL},
+    {"model-serving-cold-start", "{\"keep_loaded_seconds\": 0.0005}"},
+    {"inference-timeout", NULL},
+    {"feature-store-lag", NULL},
+    {"gpu-contention", NULL},
+    {"model-version-mismatch", NULL},
+    {"batch-inference-delay", NULL},
+    {"feature-drift", NULL},
+    {"model-memory-oom", NULL},
 };
 
 static void check_no_allocation(const char *const scenarios[][2], size_t count) {

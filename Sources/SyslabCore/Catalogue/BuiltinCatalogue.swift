@@ -99,6 +99,15 @@ public enum BuiltinCatalogue {
         CellularVsWifi.scenario,
         AppBackgroundKill.scenario,
         PoorCellularSignal.scenario,
+        // AI/ML workloads: model serving, features and accelerators.
+        ModelServingColdStart.scenario,
+        InferenceTimeout.scenario,
+        FeatureStoreLag.scenario,
+        GpuContention.scenario,
+        ModelVersionMismatch.scenario,
+        BatchInferenceDelay.scenario,
+        FeatureDrift.scenario,
+        ModelMemoryOom.scenario,
         // Event sourcing: these act on the order module (SyslabOrders).
         EventReplayLag.scenario,
         EventOrderingIssue.scenario,

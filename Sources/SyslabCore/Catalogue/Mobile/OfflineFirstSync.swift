@@ -16,8 +16,8 @@ enum OfflineFirstSync {
             howToObserve: "offline_queued_writes_total and the offline_sync_delay_seconds distribution; offline_sync_conflicts_total against queued writes; a burst of requests right after each reconnect.",
             howToMitigate: "Give each write an idempotency key and a version (or vector clock), merge with CRDTs or field-level rules instead of last-writer-wins, show sync state to the user, and rate-limit the replay at reconnect."),
         parameters: [
-            .number("cycle_seconds", default: 600, min: 1, max: 604_800, unit: "s", help: "Length of one online-then-offline cycle."),
-            .number("offline_seconds", default: 120, min: 0, max: 604_800, unit: "s", help: "Offline time at the end of each cycle (at most the cycle)."),
+            .number("cycle_seconds", default: 300, min: 1, max: 604_800, unit: "s", help: "Length of one online-then-offline cycle."),
+            .number("offline_seconds", default: 90, min: 0, max: 604_800, unit: "s", help: "Offline time at the end of each cycle (at most the cycle)."),
             .number("conflict_probability", default: 0.05, min: 0, max: 1, help: "Chance that a queued write conflicts at sync."),
         ],
         metrics: [queued, syncDelay, conflicts],
