@@ -21,6 +21,10 @@ struct CatalogueTests {
         "compliance-violation",
         "oversized-response", "inefficient-serialization", "cold-start", "idle-connection", "uncompressed-payload",
         "unnecessary-polling", "over-provisioned-resources", "data-transfer-costs",
+        "flaky-mobile-network", "battery-drain", "offline-first-sync", "3g-bandwidth-limit", "mobile-timeout",
+        "cellular-vs-wifi", "app-background-kill", "poor-cellular-signal",
+        "model-serving-cold-start", "inference-timeout", "feature-store-lag", "gpu-contention", "model-version-mismatch",
+        "batch-inference-delay", "feature-drift", "model-memory-oom",
         "event-replay-lag", "event-ordering-issue", "snapshot-corruption", "saga-compensation-failure",
     ]
 
@@ -41,14 +45,14 @@ struct CatalogueTests {
 
     @Test func holdsExactlyTheExpectedNamesInOrder() {
         #expect(BuiltinCatalogue.all.map(\.name) == Self.expectedNames)
-        #expect(Set(Self.expectedNames).count == 80)
+        #expect(Set(Self.expectedNames).count == 96)
     }
 
     @Test(arguments: BuiltinCatalogue.all.map(\.name))
     func definitionIsComplete(_ name: String) throws {
         let s = try #require(BuiltinCatalogue.all.first { $0.name == name })
         try s.validateDefinition()
-        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost", "event-sourcing"].contains(s.category))
+        #expect(["latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost", "mobile", "ai-ml", "event-sourcing"].contains(s.category))
         #expect(!s.parameters.isEmpty, "at least one parameter")
         #expect(!s.metrics.isEmpty, "at least one domain metric")
         #expect(!s.effectKinds.isEmpty)

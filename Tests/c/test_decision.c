@@ -190,7 +190,7 @@ static const char *const busy_scenarios[][2] = {
     {"circuit-breaker", NULL},
 };
 
-/* The performance, security and cost scenarios: measured, probing or pricing, their decisions allocate nothing either. */
+/* The advanced scenarios (performance, security, cost, mobile, AI/ML): measured, probing, pricing or modelled, their decisions allocate nothing either. */
 static const char *const advanced_scenarios[][2] = {
     {"binary-search-vs-linear", "{\"n\": 1000}"},
     {"hashmap-vs-treemap", "{\"n\": 1000}"},
@@ -218,6 +218,22 @@ static const char *const advanced_scenarios[][2] = {
     {"unnecessary-polling", NULL},
     {"over-provisioned-resources", NULL},
     {"data-transfer-costs", NULL},
+    {"flaky-mobile-network", NULL},
+    {"battery-drain", NULL},
+    {"offline-first-sync", "{\"cycle_seconds\": 1, \"offline_seconds\": 1}"},
+    {"3g-bandwidth-limit", NULL},
+    {"mobile-timeout", NULL},
+    {"cellular-vs-wifi", NULL},
+    {"app-background-kill", "{\"kill_probability\": 0.3}"},
+    {"poor-cellular-signal", NULL},
+    {"model-serving-cold-start", "{\"keep_loaded_seconds\": 0.0005}"},
+    {"inference-timeout", NULL},
+    {"feature-store-lag", NULL},
+    {"gpu-contention", NULL},
+    {"model-version-mismatch", NULL},
+    {"batch-inference-delay", NULL},
+    {"feature-drift", NULL},
+    {"model-memory-oom", NULL},
 };
 
 static void check_no_allocation(const char *const scenarios[][2], size_t count) {

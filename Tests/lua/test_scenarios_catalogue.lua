@@ -8,10 +8,10 @@ local kinds = {}
 for _, k in ipairs(syslab.effect_kinds) do kinds[k] = true end
 assert(#syslab.effect_kinds == 28 and kinds.delay and kinds.queue_wait and kinds.inconsistent_read and kinds.log_canary and kinds.foreign_object_probe)
 
--- 80 built-ins, each with parameters, a domain metric and notes.
+-- 96 built-ins, each with parameters, a domain metric and notes.
 local r = syslab.registry { manual_clock = true, seed = 1 }
 local catalogue = r:catalogue()
-assert(#catalogue == 80, "80 built-in scenarios, got " .. #catalogue)
+assert(#catalogue == 96, "96 built-in scenarios, got " .. #catalogue)
 for _, s in ipairs(catalogue) do
   assert(s.origin == "builtin" and #s.parameters >= 1 and #s.metrics >= 1, s.name)
   assert(#s.notes.what_happens > 0 and #s.notes.how_to_observe > 0 and #s.notes.how_to_mitigate > 0, s.name)
@@ -21,7 +21,7 @@ end
 -- Every one enables with its defaults; with all of them on, decisions hand
 -- out only known effect kinds.
 for _, s in ipairs(catalogue) do assert(r:enable(s.name)) end
-assert(#r:status().enabled == 80)
+assert(#r:status().enabled == 96)
 local seen = {}
 for i = 1, 500 do
   local effects = assert(r:decide { route = "/api/orders", method = i % 2 == 0 and "GET" or "POST", component = "backend" })
@@ -46,7 +46,7 @@ for _ = 1, 200 do assert(r:decide { tags = { "canary", "region:eu" } }) end
 -- The exposition passes promtool's checks (format and naming lint).
 local text = r:metrics()
 assert(text:find("# TYPE simulator_injections_total counter\n", 1, true))
-assert(text:find("simulator_scenarios_enabled 86\n", 1, true))
+assert(text:find("simulator_scenarios_enabled 102\n", 1, true))
 local path = os.tmpname()
 local f = assert(io.open(path, "w"))
 f:write(text)

@@ -14,7 +14,7 @@ local category_titles = {
   latency = "Latency", http = "HTTP", database = "Database", caching = "Caching",
   network = "API and network", concurrency = "Concurrency", resources = "Resources",
   performance = "Performance benchmarking", security = "Compliance and security",
-  cost = "Cost optimisation", ["event-sourcing"] = "Event sourcing",
+  cost = "Cost optimisation", mobile = "Mobile and edge", ["ai-ml"] = "AI/ML workloads", ["event-sourcing"] = "Event sourcing",
 }
 -- A paragraph under a category's heading, where its scenarios share a behaviour worth stating once.
 local category_intros = {
@@ -29,8 +29,17 @@ local category_intros = {
   cost = "These price the waste they model with parameters (defaults near public cloud list prices) in "
     .. "`cloud_cost_dollars_total{resource}`, next to the latency or load the waste causes. "
     .. "uncompressed-payload and inefficient-serialization measure what they waste with real zlib and real encoders at enable.\n",
+  mobile = "These model the phone's side of a request (its network, radio and app lifecycle) with the existing effect kinds, so a host "
+    .. "or the simulator sees what a mobile user sees: round trips and throughput (`delay`, `bandwidth`), lost and abandoned requests "
+    .. "(`drop`), retries and timeouts, refetches (`extra_queries`) and late, conflicting writes (`stale_read`, `lost_write`). "
+    .. "`mobile_request_seconds{network}` is the time the phone waited, per network or link state. Aim one at mobile traffic with "
+    .. "`target` (a route, a `mobile` component in the simulator, or a tag); `scripts/loadtests/mobile-edge.lua` runs them in the simulator.\n",
+  ["ai-ml"] = "These model serving a model (loading, generation length, batching, accelerator memory and sharing) and the data it "
+    .. "is fed (stale and drifting features, a mismatched version) with the existing effect kinds. A wrong prediction is an "
+    .. "`inconsistent_read` of one row: the host marks the answer, the simulator counts it. Aim one at the model with `target` "
+    .. "(the `llm-api` component in the simulator, or a route); `scripts/loadtests/ai-ml.lua` runs them in the simulator.\n",
 }
-local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost", "event-sourcing" }
+local category_order = { "latency", "http", "database", "caching", "network", "concurrency", "resources", "performance", "security", "cost", "mobile", "ai-ml", "event-sourcing" }
 
 local function cell(text)
   return (tostring(text):gsub("|", "\\|"):gsub("\n", " "))

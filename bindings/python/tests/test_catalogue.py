@@ -16,7 +16,7 @@ EXAMPLES = ["gradual-brownout", "canary-bad-deploy", "regional-latency", "poison
 def test_catalogue_holds_the_builtins_with_parameters_and_domain_metrics():
     with Registry() as r:
         catalogue = r.catalogue()
-        assert len(catalogue) == 80
+        assert len(catalogue) == 96
         for s in catalogue:
             assert s["parameters"], s["name"]
             assert any(not m["name"].startswith("simulator_") for m in s["metrics"]), s["name"]
