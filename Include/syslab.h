@@ -277,8 +277,9 @@ typedef struct syslab_effect {
     const char *scenario;  /* the scenario's name; borrowed, valid until syslab_registry_free */
 } syslab_effect;
 
-/* A capacity that holds every effect of one decision in practice. */
-#define SYSLAB_DECIDE_CAPACITY 64
+/* A capacity that holds every effect of one decision with every built-in
+ * scenario enabled at once (96 built-ins hand out up to 66 effects between them). */
+#define SYSLAB_DECIDE_CAPACITY 256
 
 /*
  * The per-request decision for host services (the hot path): runs every

@@ -23,7 +23,7 @@ from ._native import call_for_string, check, declare, encode, lib
 from .registry import Registry
 
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-DECIDE_CAPACITY = 64  # SYSLAB_DECIDE_CAPACITY
+DECIDE_CAPACITY = 256  # SYSLAB_DECIDE_CAPACITY
 ELIMIT = -11
 
 
