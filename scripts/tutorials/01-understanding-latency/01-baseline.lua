@@ -10,6 +10,7 @@ local t = tutorial.new("01-understanding-latency/01-baseline")
 
 t:step("Run the healthy shop: 300 checkouts/s for 60 s")
 local report, r = tutorial.simulate(shop.test())
+t:picture("01-baseline", report, { "latency", "components" })
 local lat = r.latency
 t:say("p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, mean %.1f ms; %.0f requests/s, %d failed",
   lat.p50 * 1000, lat.p95 * 1000, lat.p99 * 1000, lat["p99.9"] * 1000, lat.mean * 1000, r.requests.throughput, r.requests.failed)

@@ -12,6 +12,7 @@ local DELAY = 0.100
 
 t:step("fixed-latency: +100 ms on every inventory call from 20 s to 40 s")
 local report, r = tutorial.simulate(shop.test { delay_ms = DELAY * 1000 })
+t:picture("02-inject-latency", report, { "phases", "latency" })
 local before, during, after = r.phases[1], r.phases[2], r.phases[3]
 t:say("%-26s %9s %9s %9s", "phase", "p50", "p95", "p99")
 for _, p in ipairs { before, during, after } do

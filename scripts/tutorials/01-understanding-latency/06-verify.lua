@@ -59,6 +59,7 @@ t:claim("in a healthy run the policy changes p99 by under 2% and serves no degra
 
 t:step("The diagnosis of the mitigated incident: the cause is still there")
 local report = tutorial.simulate(shop.test { delay_ms = 200, edges = MITIGATION })
+t:picture("06-verify-mitigated", report, { "latency", "diagnosis" })
 local diagnosis = report:diagnosis()
 local worst = "info"
 for _, f in ipairs(diagnosis) do
