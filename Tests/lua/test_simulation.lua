@@ -214,6 +214,21 @@ out, code = shell(interpreter .. " scripts/loadtests/ai-ml.lua")
 check(code == 0 and out:find("gpu-contention: delay", 1, true) and out:find("queue_wait", 1, true), out)
 out, code = shell(interpreter .. " scripts/loadtests/ai-ml.lua inference-timeout")
 check(code == 0 and out:find("inference-timeout: delay", 1, true) and out:find("of requests fail from 20s to 40s", 1, true), out)
+-- Every mobile/edge and AI/ML scenario through its load-test example: the run
+-- ends, and the scenario's effects reached the simulated calls.
+local examples = {
+  ["mobile-edge.lua"] = { "flaky-mobile-network", "battery-drain", "offline-first-sync", "3g-bandwidth-limit",
+    "mobile-timeout", "cellular-vs-wifi", "app-background-kill", "poor-cellular-signal" },
+  ["ai-ml.lua"] = { "model-serving-cold-start", "inference-timeout", "feature-store-lag", "gpu-contention",
+    "model-version-mismatch", "batch-inference-delay", "feature-drift", "model-memory-oom" },
+}
+for script, names in pairs(examples) do
+  for _, name in ipairs(names) do
+    out, code = shell(interpreter .. " scripts/loadtests/" .. script .. " " .. name)
+    local applied = out:match("\n%s*" .. name:gsub("%-", "%%-") .. ": ([^\n]+)")
+    check(code == 0 and applied and applied:find("%a+ %d+"), script .. " " .. name .. ": " .. out)
+  end
+end
 out, code = shell(interpreter .. " scripts/examples/demo.lua")
 check(code == 0, out)
 for _, needle in ipairs { "during [20s-40s]", "pool wait", "diagnosis", "injected (what the simulator applied" } do
