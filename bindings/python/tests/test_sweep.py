@@ -181,3 +181,25 @@ def test_smallest_and_knee():
     assert sweep.knee([{"x": 1, "y": 1}, {"x": 2, "y": 2}, {"x": 3, "y": 3}], "x", "y") is None
     with pytest.raises(syslab.SyslabError, match="at least 3"):
         sweep.knee(curve.head(2), "workload.rate", "p99_ms")
+
+
+def test_the_sweep_example_runs_its_grid_on_two_workers(tmp_path):
+    """scripts/examples/sweep.py as a user runs it: a LocalCluster of two
+    worker processes, at least 12 points, a table on stdout, rows as JSON."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    rows_file = tmp_path / "rows.json"
+    done = subprocess.run([sys.executable, str(root / "scripts/examples/sweep.py"), "--workers", "2",
+                           "--json", str(rows_file)], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ))
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = json.loads(rows_file.read_text())
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    points = {(r["scenarios.connection-pool-exhaustion.params.pool_size"], r["workload.rate"]) for r in rows}
+    assert len(points) >= 12
+    assert all(r["p99_ms"] > 0 and 0 <= r["failure_rate"] <= 1 for r in rows)
+    assert f"{len(rows)} runs on 2 Dask worker(s)" in done.stdout and "p99 ms" in done.stdout
